@@ -1,0 +1,10 @@
+//! Tandem's use cases. The web and command-line layers call these; they in
+//! turn call the store. Outside effects (time, ids) come in as arguments so
+//! tests and the demo can be deterministic.
+
+pub mod demo;
+pub mod privacy;
+pub mod reports;
+pub mod roster;
+
+pub use tandem_store as store;

@@ -1,0 +1,18 @@
+//! Tandem's storage: sqlx over SQLite (the embedded default) and
+//! PostgreSQL (for deployments running several instances), behind one
+//! [`Db`] handle. The backend is chosen by the database URL's scheme.
+//!
+//! Every query is written once in the portable subset of SQL (`$N`
+//! placeholders, `lower(x) LIKE`, `ON CONFLICT`) and run on whichever pool
+//! the handle holds, through the [`on_pool!`] macro. Rows owned by an
+//! institution are only reachable through an [`InstitutionScope`].
+
+mod db;
+pub mod institutions;
+pub mod people;
+pub mod roster;
+mod scope;
+pub mod units;
+
+pub use db::{Backend, Db, DbTx, StoreError, microsecond_now, redact_url};
+pub use scope::InstitutionScope;

@@ -1,0 +1,170 @@
+//! Directory logic shared by the API and the pages: resolving an
+//! institution from its slug, and reading directory filters from a query
+//! string with clear errors.
+
+use serde::Deserialize;
+use tandem_domain::{DivisionId, Institution, PersonId, Rank, Stream};
+use tandem_store::people::PeopleFilter;
+use tandem_store::{Db, InstitutionScope};
+use utoipa::IntoParams;
+
+use crate::AppError;
+
+/// The largest page the API serves.
+pub const MAX_PER_PAGE: i64 = 200;
+pub const DEFAULT_PER_PAGE: i64 = 50;
+
+/// An institution by slug, or 404.
+pub async fn institution(db: &Db, slug: &str) -> Result<(Institution, InstitutionScope), AppError> {
+    let institution = tandem_store::institutions::by_slug(db, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let scope = InstitutionScope::of(&institution);
+    Ok((institution, scope))
+}
+
+/// A person id from a path segment; anything unparsable simply finds nobody.
+pub fn person_id(raw: &str) -> Result<PersonId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// Directory filters and paging, as they arrive in a query string. Every
+/// field is text so that a bad value gets a message naming the field.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeopleQuery {
+    /// Free text matched against name, e-mail and interests.
+    pub q: Option<String>,
+    /// A division id (see the divisions endpoint).
+    pub division: Option<String>,
+    /// lecturer, assistant_professor, associate_professor or professor.
+    pub rank: Option<String>,
+    /// teacher, educator, investigator, scientist or administrator.
+    pub stream: Option<String>,
+    /// 1-based page number (default 1).
+    pub page: Option<String>,
+    /// Results per page, 1 to 200 (default 50).
+    pub per_page: Option<String>,
+}
+
+/// Parsed filters with the page to show.
+pub struct DirectoryRequest {
+    pub filter: PeopleFilter,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl DirectoryRequest {
+    pub fn offset(&self) -> i64 {
+        (self.page - 1) * self.per_page
+    }
+}
+
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn number(field: &str, raw: Option<&str>, default: i64, max: i64) -> Result<i64, AppError> {
+    match raw {
+        None => Ok(default),
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(AppError::BadRequest(format!(
+                "invalid {field} {s:?}: expected a whole number from 1 to {max}"
+            ))),
+        },
+    }
+}
+
+impl PeopleQuery {
+    pub fn parse(&self) -> Result<DirectoryRequest, AppError> {
+        let division = present(&self.division)
+            .map(|d| {
+                d.parse::<uuid::Uuid>().map(DivisionId).map_err(|_| {
+                    AppError::BadRequest(format!("invalid division {d:?}: expected a division id"))
+                })
+            })
+            .transpose()?;
+        let text = present(&self.q).map(str::to_string);
+        if text.as_deref().is_some_and(|t| t.chars().count() > 200) {
+            return Err(AppError::BadRequest(
+                "invalid q: expected at most 200 characters".into(),
+            ));
+        }
+        Ok(DirectoryRequest {
+            filter: PeopleFilter {
+                division,
+                rank: present(&self.rank).map(Rank::parse).transpose()?,
+                stream: present(&self.stream).map(Stream::parse).transpose()?,
+                text,
+            },
+            page: number("page", present(&self.page), 1, 1_000_000)?,
+            per_page: number(
+                "per_page",
+                present(&self.per_page),
+                DEFAULT_PER_PAGE,
+                MAX_PER_PAGE,
+            )?,
+        })
+    }
+}
+
+/// A profile with the names it refers to.
+pub struct ProfileView {
+    pub person: tandem_domain::PersonProfile,
+    pub department: String,
+    pub division: String,
+    pub supervisor: Option<PersonRef>,
+    pub resource_controller: Option<PersonRef>,
+    pub direct_reports: Vec<PersonRef>,
+}
+
+use tandem_store::people::PersonRef;
+
+async fn person_ref(
+    db: &Db,
+    scope: &InstitutionScope,
+    id: Option<PersonId>,
+) -> Result<Option<PersonRef>, AppError> {
+    let Some(id) = id else { return Ok(None) };
+    Ok(tandem_store::people::get(db, scope, id)
+        .await?
+        .map(|p| PersonRef {
+            id: p.id,
+            name: p.display_name(),
+        }))
+}
+
+/// One person of the scope with everything a profile shows, or 404.
+pub async fn load_profile(
+    db: &Db,
+    scope: &InstitutionScope,
+    id: PersonId,
+) -> Result<ProfileView, AppError> {
+    let person = tandem_store::people::get(db, scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let department = tandem_store::units::departments(db, scope)
+        .await?
+        .into_iter()
+        .find(|d| d.id == person.department_id)
+        .map(|d| d.name)
+        .unwrap_or_default();
+    let division = tandem_store::units::divisions(db, scope)
+        .await?
+        .into_iter()
+        .find(|d| d.id == person.division_id)
+        .map(|d| d.name)
+        .unwrap_or_default();
+    let supervisor = person_ref(db, scope, person.supervisor_id).await?;
+    let resource_controller = person_ref(db, scope, person.resource_controller_id).await?;
+    let direct_reports = tandem_store::people::direct_reports(db, scope, id).await?;
+    Ok(ProfileView {
+        person,
+        department,
+        division,
+        supervisor,
+        resource_controller,
+        direct_reports,
+    })
+}

@@ -1,0 +1,227 @@
+//! What each subcommand does.
+
+use anyhow::{Context, bail};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use tandem_core::roster::{ImportError, Progress};
+use tandem_domain::InstitutionSlug;
+use tandem_store::Db;
+
+use crate::Format;
+use crate::progress::TerminalProgress;
+use crate::settings::{Settings, sqlite_url};
+
+/// Opens (creating and migrating if needed) the configured database.
+async fn open(url: &str) -> anyhow::Result<Db> {
+    if let Some(path) = url.strip_prefix("sqlite:") {
+        let path = path.trim_start_matches("//");
+        let path = path.split('?').next().unwrap_or(path);
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create the directory {}", parent.display()))?;
+        }
+    }
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database {}", tandem_store::redact_url(url)))?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn institution(db: &Db, slug: &str) -> anyhow::Result<tandem_domain::Institution> {
+    match tandem_store::institutions::by_slug(db, slug).await? {
+        Some(i) => Ok(i),
+        None => bail!(
+            "no institution {slug:?}; create it first with `tandem institution create {slug} --name NAME`"
+        ),
+    }
+}
+
+pub async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let url = settings.database_url("tandem.sqlite3");
+    let db = open(&url).await?;
+    println!(
+        "database {} is up to date ({})",
+        tandem_store::redact_url(&url),
+        db.backend()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let url = settings.database_url("tandem.sqlite3");
+    let db = open(&url).await?;
+    listen(settings, db, "Tandem").await
+}
+
+async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitCode> {
+    let address = format!("{}:{}", settings.bind, settings.port);
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let local = listener.local_addr()?;
+    println!("{what} is serving on http://{local}/ (press Ctrl-C to stop)");
+    let app = tandem_web::router(tandem_web::AppState { db: db.clone() });
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn demo(settings: &Settings, seed: u64, serve: bool) -> anyhow::Result<ExitCode> {
+    let url = match &settings.database_url {
+        Some(_) => settings.database_url("demo.sqlite3"),
+        None => sqlite_url(&settings.data_dir.join("demo.sqlite3")),
+    };
+    let db = open(&url).await?;
+    let started = Instant::now();
+    let progress = TerminalProgress::new();
+    let seeded =
+        tandem_core::demo::seed(&db, seed, tandem_store::microsecond_now(), &progress).await?;
+    progress.finish();
+    for s in &seeded {
+        println!(
+            "{}: {} faculty ({} new, {} updated, {} unchanged){}",
+            s.slug,
+            s.summary.rows,
+            s.summary.created,
+            s.summary.updated,
+            s.summary.unchanged,
+            if s.created_institution {
+                ", institution created"
+            } else {
+                ""
+            }
+        );
+    }
+    println!(
+        "demo data ready in {:.2} s (seed {seed}, database {})",
+        started.elapsed().as_secs_f64(),
+        tandem_store::redact_url(&url)
+    );
+    if serve {
+        listen(settings, db, "The Tandem demo").await
+    } else {
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+pub async fn create_institution(
+    settings: &Settings,
+    slug: &str,
+    name: &str,
+) -> anyhow::Result<ExitCode> {
+    let slug = InstitutionSlug::parse(slug)?;
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        bail!("invalid name: expected 1 to 200 characters");
+    }
+    let db = open(&settings.database_url("tandem.sqlite3")).await?;
+    match tandem_store::institutions::create(&db, &slug, name).await {
+        Ok(i) => {
+            println!("created institution {} ({})", i.slug, i.name);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(tandem_store::StoreError::Conflict(_)) => {
+            bail!("an institution with slug {slug} already exists")
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn list_institutions(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let db = open(&settings.database_url("tandem.sqlite3")).await?;
+    for i in tandem_store::institutions::list(&db).await? {
+        println!("{}\t{}", i.slug, i.name);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn import_roster(
+    settings: &Settings,
+    file: &Path,
+    slug: &str,
+) -> anyhow::Result<ExitCode> {
+    let db = open(&settings.database_url("tandem.sqlite3")).await?;
+    let institution = institution(&db, slug).await?;
+    let started = Instant::now();
+    let reader =
+        std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let progress = TerminalProgress::new();
+    progress.stage("checking", 0);
+    let result = match tandem_core::roster::parse_roster(std::io::BufReader::new(reader)) {
+        Ok(records) => {
+            progress.stage("checking", records.len() as u64);
+            progress.set(records.len() as u64);
+            tandem_core::roster::import_roster(
+                &db,
+                &institution,
+                &records,
+                tandem_store::microsecond_now(),
+                &mut uuid_v4,
+                &progress,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
+    progress.finish();
+    match result {
+        Ok(s) => {
+            println!(
+                "imported {} row(s) into {} in {:.2} s: {} created, {} updated, {} unchanged; {} department(s) and {} division(s) created",
+                s.rows,
+                institution.slug,
+                started.elapsed().as_secs_f64(),
+                s.created,
+                s.updated,
+                s.unchanged,
+                s.departments_created,
+                s.divisions_created
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ImportError::Rows(errors)) => {
+            eprintln!(
+                "{}: {} problem(s); nothing was imported",
+                file.display(),
+                errors.len()
+            );
+            for e in &errors {
+                eprintln!("  {e}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => {
+            Err(anyhow::Error::new(e).context(format!("{}: nothing was imported", file.display())))
+        }
+    }
+}
+
+fn uuid_v4() -> uuid::Uuid {
+    uuid::Uuid::new_v4()
+}
+
+pub async fn demographics(
+    settings: &Settings,
+    slug: &str,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let db = open(&settings.database_url("tandem.sqlite3")).await?;
+    let institution = institution(&db, slug).await?;
+    let report = tandem_core::reports::demographics(&db, &institution).await?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Csv => print!("{}", tandem_core::reports::demographics_csv(&report)?),
+        Format::Table => print!("{}", tandem_core::reports::demographics_table(&report)),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,210 @@
+//! The `tandem` command: serve, demo, migrate, import, institution,
+//! report, config, openapi.
+
+mod commands;
+mod progress;
+mod settings;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Faculty mentorship programs, end to end."
+)]
+struct Cli {
+    /// A TOML configuration file (default: $TANDEM_CONFIG, or ./tandem.toml when present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    /// Database URL: sqlite:PATH or postgres://USER@HOST/DB (also TANDEM_DATABASE_URL).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Tandem over HTTP.
+    Serve {
+        /// Address to listen on (default 127.0.0.1, also TANDEM_BIND).
+        #[arg(long)]
+        bind: Option<String>,
+        /// Port to listen on (default 8080, also TANDEM_PORT).
+        #[arg(long)]
+        port: Option<u16>,
+    },
+    /// Seed two demo institutions into a SQLite database and serve them.
+    Demo {
+        #[arg(long)]
+        port: Option<u16>,
+        /// Where the demo database lives (default: the per-user data directory).
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Seed for the synthetic data; the same seed gives the same people.
+        #[arg(long, default_value_t = 2013)]
+        seed: u64,
+        /// Seed the database and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Create the database if needed and apply migrations.
+    Migrate,
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+    /// Manage institutions.
+    Institution {
+        #[command(subcommand)]
+        what: InstitutionCommand,
+    },
+    /// Reports.
+    Report {
+        #[command(subcommand)]
+        what: ReportCommand,
+    },
+    /// Print the effective settings, secrets redacted.
+    Config,
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Import a faculty roster (CSV; see docs/roster-format.md).
+    Roster {
+        file: PathBuf,
+        #[arg(long)]
+        institution: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum InstitutionCommand {
+    /// Create an institution.
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: String,
+    },
+    /// List institutions.
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+    Table,
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// A Table 1-style summary: counts and shares by gender, rank and stream.
+    Demographics {
+        #[arg(long)]
+        institution: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut settings = match settings::Settings::load(cli.config.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(url) = cli.database_url {
+        settings.database_url = Some(url.into());
+    }
+    init_tracing(&settings.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RUST_LOG")
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(command: Command, mut settings: settings::Settings) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve { bind, port } => {
+            if let Some(b) = bind {
+                settings.bind = b;
+            }
+            if let Some(p) = port {
+                settings.port = p;
+            }
+            commands::serve(&settings).await
+        }
+        Command::Demo {
+            port,
+            data_dir,
+            seed,
+            no_serve,
+        } => {
+            if let Some(p) = port {
+                settings.port = p;
+            }
+            if let Some(d) = data_dir {
+                settings.data_dir = d;
+            }
+            commands::demo(&settings, seed, !no_serve).await
+        }
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Import {
+            what: ImportCommand::Roster { file, institution },
+        } => commands::import_roster(&settings, &file, &institution).await,
+        Command::Institution {
+            what: InstitutionCommand::Create { slug, name },
+        } => commands::create_institution(&settings, &slug, &name).await,
+        Command::Institution {
+            what: InstitutionCommand::List,
+        } => commands::list_institutions(&settings).await,
+        Command::Report {
+            what:
+                ReportCommand::Demographics {
+                    institution,
+                    format,
+                },
+        } => commands::demographics(&settings, &institution, format).await,
+        Command::Config => {
+            println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Openapi => {
+            println!("{}", tandem_web::openapi_document().to_pretty_json()?);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

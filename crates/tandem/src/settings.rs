@@ -1,0 +1,86 @@
+//! Configuration: compiled defaults, then an optional TOML file, then
+//! `TANDEM_*` environment variables, then command-line flags.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// `sqlite:PATH` or `postgres://...`; picks the backend. Defaults to a
+    /// SQLite file in the data directory.
+    pub database_url: Option<SecretString>,
+    /// Where Tandem keeps its SQLite database by default.
+    pub data_dir: PathBuf,
+    pub bind: String,
+    pub port: u16,
+    /// A tracing filter, e.g. `info` or `tandem=debug,info`.
+    pub log: String,
+}
+
+/// The defaults, as figment's first layer.
+#[derive(Serialize)]
+struct Defaults {
+    data_dir: PathBuf,
+    bind: &'static str,
+    port: u16,
+    log: &'static str,
+}
+
+/// The per-user data directory (e.g. ~/.local/share/tandem on Linux).
+pub fn default_data_dir() -> PathBuf {
+    directories::ProjectDirs::from("org", "Tandem", "tandem")
+        .map(|d| d.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from(".tandem"))
+}
+
+impl Settings {
+    /// Loads settings. `file` is the `--config` flag; without it,
+    /// `TANDEM_CONFIG` or `./tandem.toml` is read when present.
+    pub fn load(file: Option<&Path>) -> anyhow::Result<Settings> {
+        let mut figment = Figment::from(Serialized::defaults(Defaults {
+            data_dir: default_data_dir(),
+            bind: "127.0.0.1",
+            port: 8080,
+            log: "info",
+        }));
+        let file = file
+            .map(Path::to_path_buf)
+            .or_else(|| std::env::var_os("TANDEM_CONFIG").map(PathBuf::from))
+            .or_else(|| Some(PathBuf::from("tandem.toml")).filter(|p| p.exists()));
+        if let Some(path) = file {
+            if !path.exists() {
+                anyhow::bail!("configuration file {} does not exist", path.display());
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(Env::prefixed("TANDEM_").ignore(&["config", "test_database_url"]));
+        Ok(figment.extract()?)
+    }
+
+    /// The database URL in force: the configured one, or SQLite in the
+    /// data directory under `default_file`.
+    pub fn database_url(&self, default_file: &str) -> String {
+        match &self.database_url {
+            Some(url) => url.expose_secret().to_string(),
+            None => sqlite_url(&self.data_dir.join(default_file)),
+        }
+    }
+
+    /// The effective settings with secrets redacted, for `tandem config`.
+    pub fn redacted(&self) -> serde_json::Value {
+        serde_json::json!({
+            "database_url": tandem_store::redact_url(&self.database_url("tandem.sqlite3")),
+            "data_dir": self.data_dir,
+            "bind": self.bind,
+            "port": self.port,
+            "log": self.log,
+        })
+    }
+}
+
+pub fn sqlite_url(path: &Path) -> String {
+    format!("sqlite:{}", path.display())
+}
