@@ -290,6 +290,14 @@ impl<'a> Ssp<'a> {
             }
         }
         self.heap.clear();
+        if std::env::var_os("MSTAT").is_some() {
+            eprintln!(
+                "ST {} {} {}",
+                src,
+                self.settled_list.len(),
+                self.touched.len()
+            );
+        }
         for &v in &self.settled_list {
             let v = v as usize;
             self.nodes[v].phi += self.nodes[v].dist - best;

@@ -1,0 +1,284 @@
+//! The JSON API, the OpenAPI document, the pages and the probes.
+
+use serde_json::Value;
+use tandem_testkit::dual_test;
+
+async fn seed_demo(db: &tandem_store::Db) {
+    tandem_core::demo::seed(
+        db,
+        2013,
+        tandem_store::microsecond_now(),
+        &tandem_core::roster::NoProgress,
+    )
+    .await
+    .expect("demo seeds");
+}
+
+dual_test!(the_directory_api_filters_and_pages, |t| {
+    seed_demo(&t.db).await;
+    let app = t.spawn_app().await;
+
+    let institutions: Value = app
+        .get("/api/v1/institutions")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let slugs: Vec<&str> = institutions
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|i| i["slug"].as_str())
+        .collect();
+    assert_eq!(slugs, ["bayview", "northshore"]);
+
+    let all: Value = app
+        .get("/api/v1/institutions/northshore/people?per_page=200")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(all["total"], 450);
+    assert_eq!(all["items"].as_array().expect("items").len(), 200);
+
+    // Pages partition the whole list without overlap.
+    let mut seen = std::collections::HashSet::new();
+    for page in 1..=3 {
+        let body: Value = app
+            .get(&format!(
+                "/api/v1/institutions/northshore/people?per_page=200&page={page}"
+            ))
+            .await
+            .json()
+            .await
+            .expect("json");
+        for p in body["items"].as_array().expect("items") {
+            assert!(
+                seen.insert(p["id"].as_str().expect("id").to_string()),
+                "a person appears twice"
+            );
+        }
+    }
+    assert_eq!(seen.len(), 450);
+
+    let lecturers: Value = app
+        .get("/api/v1/institutions/northshore/people?rank=Lecturer&per_page=200")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(lecturers["total"], 50, "Table 1: 11% of 450 are lecturers");
+    assert!(
+        lecturers["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|p| p["rank"] == "lecturer")
+    );
+
+    let divisions: Value = app
+        .get("/api/v1/institutions/northshore/divisions")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(divisions.as_array().expect("array").len(), 17);
+    let cardiology = divisions
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|d| d["name"] == "Cardiology")
+        .expect("Cardiology");
+    let cardio: Value = app
+        .get(&format!(
+            "/api/v1/institutions/northshore/people?division={}&stream=scientist&per_page=200",
+            cardiology["id"].as_str().expect("id")
+        ))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(cardio["total"].as_i64().expect("total") > 0);
+    assert!(
+        cardio["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .all(|p| p["division"] == "Cardiology" && p["stream"] == "scientist")
+    );
+
+    let text: Value = app
+        .get("/api/v1/institutions/northshore/people?q=HEART%20failure")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(
+        text["total"].as_i64().expect("total") > 0,
+        "free text matches interests case-insensitively"
+    );
+    // LIKE wildcards in user text are matched literally.
+    let wildcard: Value = app
+        .get("/api/v1/institutions/northshore/people?q=%25")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(wildcard["total"], 0);
+});
+
+dual_test!(bad_filters_get_a_clear_400_and_unknowns_a_404, |t| {
+    seed_demo(&t.db).await;
+    let app = t.spawn_app().await;
+    for (query, field) in [
+        ("rank=reader", "rank"),
+        ("stream=x", "stream"),
+        ("per_page=0", "per_page"),
+        ("page=abc", "page"),
+        ("division=7", "division"),
+    ] {
+        let response = app
+            .get(&format!("/api/v1/institutions/northshore/people?{query}"))
+            .await;
+        assert_eq!(response.status(), 400, "{query}");
+        let body: Value = response.json().await.expect("json error");
+        assert_eq!(body["error"]["code"], "bad_request");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .expect("message")
+                .contains(field),
+            "{query}: {body}"
+        );
+    }
+    for path in [
+        "/api/v1/institutions/nowhere/people",
+        "/api/v1/institutions/northshore/people/not-a-uuid",
+        "/api/v1/institutions/northshore/people/00000000-0000-4000-8000-000000000000",
+        "/api/v1/nothing-here",
+    ] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), 404, "{path}");
+        let body: Value = response.json().await.expect("json error");
+        assert_eq!(body["error"]["code"], "not_found");
+    }
+});
+
+dual_test!(a_profile_shows_its_reporting_line, |t| {
+    seed_demo(&t.db).await;
+    let app = t.spawn_app().await;
+    let list: Value = app
+        .get("/api/v1/institutions/bayview/people?rank=assistant_professor&per_page=1")
+        .await
+        .json()
+        .await
+        .expect("json");
+    let id = list["items"][0]["id"].as_str().expect("id").to_string();
+    let person: Value = app
+        .get(&format!("/api/v1/institutions/bayview/people/{id}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(person["rank"], "assistant_professor");
+    let supervisor = person["supervisor"]["id"]
+        .as_str()
+        .expect("every assistant professor reports to someone");
+    let boss: Value = app
+        .get(&format!("/api/v1/institutions/bayview/people/{supervisor}"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(boss["leadership"], "division_director");
+    assert_eq!(boss["division"]["name"], person["division"]["name"]);
+
+    let page = app.get(&format!("/i/bayview/people/{id}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.expect("html");
+    assert!(html.contains(person["family_name"].as_str().expect("name")));
+    assert!(html.contains("Reports to"));
+    assert!(html.contains(boss["family_name"].as_str().expect("name")));
+});
+
+dual_test!(the_pages_list_both_institutions_and_filter, |t| {
+    seed_demo(&t.db).await;
+    let app = t.spawn_app().await;
+    let home = app.get("/").await;
+    assert_eq!(home.status(), 200);
+    let csp = home.headers()["content-security-policy"]
+        .to_str()
+        .expect("csp");
+    assert!(csp.starts_with("default-src 'self'"), "{csp}");
+    let html = home.text().await.expect("html");
+    assert!(html.contains("Northshore University") && html.contains("Bayview University"));
+    assert!(html.contains("450 faculty") && html.contains("500 faculty"));
+
+    let directory = app
+        .get("/i/northshore/people")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(directory.contains("Showing 1–50 of 450"), "{directory}");
+    assert!(directory.contains("rel=\"next\""));
+    let filtered = app
+        .get("/i/northshore/people?rank=lecturer&q=")
+        .await
+        .text()
+        .await
+        .expect("html");
+    assert!(filtered.contains("of 50"), "the rank filter applies");
+    let bad = app.get("/i/northshore/people?rank=reader").await;
+    assert_eq!(bad.status(), 400);
+    assert!(bad.text().await.expect("html").contains("invalid rank"));
+    let css = app.get("/assets/tandem.css").await;
+    assert_eq!(css.status(), 200);
+});
+
+dual_test!(the_openapi_document_covers_every_api_route, |t| {
+    let app = t.spawn_app().await;
+    let doc: Value = app
+        .get("/api/openapi.json")
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    let paths: Vec<&str> = doc["paths"]
+        .as_object()
+        .expect("paths")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for expected in [
+        "/api/v1/institutions",
+        "/api/v1/institutions/{slug}",
+        "/api/v1/institutions/{slug}/departments",
+        "/api/v1/institutions/{slug}/divisions",
+        "/api/v1/institutions/{slug}/people",
+        "/api/v1/institutions/{slug}/people/{id}",
+    ] {
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
+    }
+});
+
+dual_test!(health_and_readiness, |t| {
+    let app = t.spawn_app().await;
+    assert_eq!(app.get("/healthz").await.status(), 200);
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    t.db.close().await;
+    assert_eq!(
+        app.get("/healthz").await.status(),
+        200,
+        "alive while the process lives"
+    );
+    assert_eq!(
+        app.get("/readyz").await.status(),
+        503,
+        "not ready without the database"
+    );
+});

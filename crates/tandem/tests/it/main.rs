@@ -1,0 +1,10 @@
+//! Tandem's integration tests, in one binary. Store and HTTP tests are
+//! declared with `dual_test!` and run on SQLite and on PostgreSQL, each on
+//! a fresh database.
+
+mod demo;
+mod http;
+mod import;
+mod schema;
+mod support;
+mod tenancy;
