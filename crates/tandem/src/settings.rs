@@ -44,7 +44,7 @@ impl Settings {
             data_dir: default_data_dir(),
             bind: "127.0.0.1",
             port: 8080,
-            log: "info",
+            log: "info,sqlx=warn",
         }));
         let file = file
             .map(Path::to_path_buf)

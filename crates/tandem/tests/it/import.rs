@@ -304,3 +304,39 @@ dual_test!(an_email_taken_by_another_employee_is_rejected, |t| {
     );
     assert_eq!(contents(&t.db).await, before);
 });
+
+dual_test!(the_documented_example_roster_imports, |t| {
+    create_institution(&t.db, "example").await;
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/roster.csv"
+    );
+    let out = tandem(
+        &t.url,
+        &["import", "roster", file, "--institution", "example"],
+    )
+    .await;
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("4 created"), "{}", stdout(&out));
+    let institution = tandem_store::institutions::by_slug(&t.db, "example")
+        .await
+        .expect("query")
+        .expect("exists");
+    let people =
+        tandem_store::people::all(&t.db, &tandem_store::InstitutionScope::of(&institution))
+            .await
+            .expect("people");
+    let sam = people
+        .iter()
+        .find(|p| p.employee_id == "E1004")
+        .expect("E1004");
+    assert_eq!(
+        sam.gender,
+        tandem_domain::Gender::SelfDescribed("non-binary".into())
+    );
+    assert_eq!(sam.family_name, "O'Connor");
+    assert_eq!(
+        sam.education_interests.items(),
+        ["simulation", "assessment"]
+    );
+});
