@@ -48,14 +48,7 @@ dual_test!(a_good_roster_imports_and_reimporting_changes_nothing, |t| {
     );
 
     // The reporting line points at the right people whatever the row order.
-    let institution = tandem_store::institutions::by_slug(&t.db, "north")
-        .await
-        .expect("query")
-        .expect("exists");
-    let people =
-        tandem_store::people::all(&t.db, &tandem_store::InstitutionScope::of(&institution))
-            .await
-            .expect("people");
+    let people = people_of(&t.db, "north").await;
     let id_of = |e: &str| people.iter().find(|p| p.employee_id == e).map(|p| p.id);
     let chen = people
         .iter()
@@ -70,36 +63,20 @@ dual_test!(a_good_roster_imports_and_reimporting_changes_nothing, |t| {
 dual_test!(a_changed_row_updates_in_place, |t| {
     create_institution(&t.db, "north").await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let file = write_file(dir.path(), "roster.csv", &good_roster());
     assert!(
-        tandem(
-            &t.url,
-            &["import", "roster", &file, "--institution", "north"]
-        )
-        .await
-        .status
-        .success()
+        import_text(&t.url, dir.path(), "roster.csv", &good_roster(), "north")
+            .await
+            .status
+            .success()
     );
-    let institution = tandem_store::institutions::by_slug(&t.db, "north")
-        .await
-        .expect("query")
-        .expect("exists");
-    let scope = tandem_store::InstitutionScope::of(&institution);
-    let before = tandem_store::people::all(&t.db, &scope)
-        .await
-        .expect("people");
+    let before = people_of(&t.db, "north").await;
 
     // Mei Lin is promoted and moves to Cardiology; nobody else changes.
     let changed = good_roster().replace(
         "E4,Mei,Lin,mei.lin@x.org,Medicine,Nephrology,lecturer",
         "E4,Mei,Lin,mei.lin@x.org,Medicine,Cardiology,assistant professor",
     );
-    let file = write_file(dir.path(), "roster2.csv", &changed);
-    let out = tandem(
-        &t.url,
-        &["import", "roster", &file, "--institution", "north"],
-    )
-    .await;
+    let out = import_text(&t.url, dir.path(), "roster2.csv", &changed, "north").await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("0 created, 1 updated, 3 unchanged"),
@@ -107,9 +84,7 @@ dual_test!(a_changed_row_updates_in_place, |t| {
         stdout(&out)
     );
 
-    let after = tandem_store::people::all(&t.db, &scope)
-        .await
-        .expect("people");
+    let after = people_of(&t.db, "north").await;
     assert_eq!(after.len(), 4);
     let mei_before = before.iter().find(|p| p.employee_id == "E4").expect("E4");
     let mei_after = after.iter().find(|p| p.employee_id == "E4").expect("E4");
@@ -129,15 +104,11 @@ dual_test!(bad_rows_are_all_reported_and_nothing_is_written, |t| {
     create_institution(&t.db, "north").await;
     let dir = tempfile::tempdir().expect("tempdir");
     // Start from a populated institution so "unchanged" means something.
-    let good = write_file(dir.path(), "good.csv", &good_roster());
     assert!(
-        tandem(
-            &t.url,
-            &["import", "roster", &good, "--institution", "north"]
-        )
-        .await
-        .status
-        .success()
+        import_text(&t.url, dir.path(), "good.csv", &good_roster(), "north")
+            .await
+            .status
+            .success()
     );
     let before = contents(&t.db).await;
 
@@ -149,12 +120,7 @@ dual_test!(bad_rows_are_all_reported_and_nothing_is_written, |t| {
          E8,Li,Park,li.park@x.org,Medicine,Geriatrics,professor,scientist,F,2005-05-05,E99,,none,,,,-3,\n\
          E5,Nia,Again,nia.again@x.org,Medicine,Geriatrics,professor,scientist,F,2005-05-05,,,none,,,,,\n"
     );
-    let file = write_file(dir.path(), "bad.csv", &bad);
-    let out = tandem(
-        &t.url,
-        &["import", "roster", &file, "--institution", "north"],
-    )
-    .await;
+    let out = import_text(&t.url, dir.path(), "bad.csv", &bad, "north").await;
     assert!(!out.status.success(), "a roster with bad rows must fail");
     let err = stderr(&out);
     for expected in [
@@ -186,12 +152,7 @@ dual_test!(bad_rows_are_all_reported_and_nothing_is_written, |t| {
         .replace("researcher", "scientist")
         .replace("05/05/2005", "2005-05-05")
         .replace("-3", "3");
-    let file = write_file(dir.path(), "bad2.csv", &fixable);
-    let out = tandem(
-        &t.url,
-        &["import", "roster", &file, "--institution", "north"],
-    )
-    .await;
+    let out = import_text(&t.url, dir.path(), "bad2.csv", &fixable, "north").await;
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -215,12 +176,7 @@ dual_test!(a_reporting_cycle_is_named, |t| {
          A3,Cy,Jones,a3@x.org,Medicine,Cardiology,professor,scientist,M,2001-01-01,A2,,,,,,,\n\
          A4,Di,Khan,a4@x.org,Medicine,Cardiology,professor,scientist,F,2001-01-01,A1,,,,,,,\n"
     );
-    let file = write_file(dir.path(), "cycle.csv", &roster);
-    let out = tandem(
-        &t.url,
-        &["import", "roster", &file, "--institution", "north"],
-    )
-    .await;
+    let out = import_text(&t.url, dir.path(), "cycle.csv", &roster, "north").await;
     assert!(!out.status.success());
     let err = stderr(&out);
     assert!(
@@ -238,12 +194,7 @@ dual_test!(
     importing_into_an_unknown_institution_is_a_clear_error,
     |t| {
         let dir = tempfile::tempdir().expect("tempdir");
-        let file = write_file(dir.path(), "roster.csv", &good_roster());
-        let out = tandem(
-            &t.url,
-            &["import", "roster", &file, "--institution", "nowhere"],
-        )
-        .await;
+        let out = import_text(&t.url, dir.path(), "roster.csv", &good_roster(), "nowhere").await;
         assert!(!out.status.success());
         assert!(
             stderr(&out).contains("no institution \"nowhere\""),
@@ -275,26 +226,17 @@ dual_test!(
 dual_test!(an_email_taken_by_another_employee_is_rejected, |t| {
     create_institution(&t.db, "north").await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let file = write_file(dir.path(), "roster.csv", &good_roster());
     assert!(
-        tandem(
-            &t.url,
-            &["import", "roster", &file, "--institution", "north"]
-        )
-        .await
-        .status
-        .success()
+        import_text(&t.url, dir.path(), "roster.csv", &good_roster(), "north")
+            .await
+            .status
+            .success()
     );
     let before = contents(&t.db).await;
     let newcomer = format!(
         "{HEADER}\nE9,Sam,Lee,ada.okafor@x.org,Medicine,Cardiology,lecturer,teacher,M,2025-01-01,,,,,,,,\n"
     );
-    let file = write_file(dir.path(), "newcomer.csv", &newcomer);
-    let out = tandem(
-        &t.url,
-        &["import", "roster", &file, "--institution", "north"],
-    )
-    .await;
+    let out = import_text(&t.url, dir.path(), "newcomer.csv", &newcomer, "north").await;
     assert!(!out.status.success());
     assert!(
         stderr(&out)
@@ -318,14 +260,7 @@ dual_test!(the_documented_example_roster_imports, |t| {
     .await;
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("4 created"), "{}", stdout(&out));
-    let institution = tandem_store::institutions::by_slug(&t.db, "example")
-        .await
-        .expect("query")
-        .expect("exists");
-    let people =
-        tandem_store::people::all(&t.db, &tandem_store::InstitutionScope::of(&institution))
-            .await
-            .expect("people");
+    let people = people_of(&t.db, "example").await;
     let sam = people
         .iter()
         .find(|p| p.employee_id == "E1004")

@@ -91,3 +91,30 @@ pub async fn person_count(db: &Db) -> i64 {
         .await
         .expect("count"))
 }
+
+/// Writes `text` to `dir/name` and imports it into `slug` through the binary.
+pub async fn import_text(
+    database_url: &str,
+    dir: &Path,
+    name: &str,
+    text: &str,
+    slug: &str,
+) -> Output {
+    let file = write_file(dir, name, text);
+    tandem(
+        database_url,
+        &["import", "roster", &file, "--institution", slug],
+    )
+    .await
+}
+
+/// Everyone in the institution `slug`, in employee-id order.
+pub async fn people_of(db: &Db, slug: &str) -> Vec<tandem_domain::PersonProfile> {
+    let institution = tandem_store::institutions::by_slug(db, slug)
+        .await
+        .expect("query")
+        .expect("the institution exists");
+    tandem_store::people::all(db, &tandem_store::InstitutionScope::of(&institution))
+        .await
+        .expect("people")
+}
