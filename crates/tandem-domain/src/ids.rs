@@ -48,3 +48,7 @@ id_type!(
     /// A faculty member.
     PersonId
 );
+id_type!(
+    /// A sign-in account.
+    AccountId
+);

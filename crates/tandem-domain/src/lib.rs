@@ -2,11 +2,15 @@
 //! input, and the rules that need no IO. Nothing here touches a database,
 //! the network or the clock.
 
+// `values` first: it defines the `vocabulary!` macro the others use.
+#[macro_use]
+pub mod values;
+pub mod access;
 pub mod ids;
 pub mod person;
-pub mod values;
 
-pub use ids::{DepartmentId, DivisionId, InstitutionId, PersonId};
+pub use access::{Grant, Role, UnitScope};
+pub use ids::{AccountId, DepartmentId, DivisionId, InstitutionId, PersonId};
 pub use person::{Institution, InstitutionSlug, PersonProfile};
 pub use values::{
     ContactChannel, Email, Gender, Leadership, Pace, Rank, SocialEnergy, Stream, TagList,

@@ -30,7 +30,8 @@ impl ValueError {
 
 /// Lower-case, and treat `_`, `-`, `.` and runs of spaces alike, so that
 /// `Assistant_Professor` and `assistant professor` compare equal.
-fn normalise(raw: &str) -> String {
+#[doc(hidden)]
+pub fn normalise(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for word in raw
         .trim()
@@ -85,13 +86,13 @@ macro_rules! vocabulary {
 
             /// Parse any accepted spelling.
             pub fn parse(raw: &str) -> Result<Self, ValueError> {
-                let n = normalise(raw);
+                let n = $crate::values::normalise(raw);
                 $(
-                    if n == normalise($code) || n == normalise($label) $(|| n == $alias)* {
+                    if n == $crate::values::normalise($code) || n == $crate::values::normalise($label) $(|| n == $alias)* {
                         return Ok($name::$variant);
                     }
                 )+
-                Err(ValueError::new($field, raw, Self::expected()))
+                Err($crate::values::ValueError::new($field, raw, Self::expected()))
             }
         }
 

@@ -212,3 +212,61 @@ mod tests {
         assert_eq!(redact_url("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
     }
 }
+
+/// A timestamp as bound into a query. PostgreSQL stores `TIMESTAMPTZ`;
+/// SQLite stores text in one fixed-width UTC form
+/// (`2026-11-24T22:50:47.123456Z`), so that comparing and ordering the
+/// text compares the times. (sqlx's own text form trims trailing zeros of
+/// the fraction, which breaks text comparison.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DbTime(pub OffsetDateTime);
+
+const SQLITE_TIME_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+);
+
+impl sqlx::Type<sqlx::Sqlite> for DbTime {
+    fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
+        <String as sqlx::Type<sqlx::Sqlite>>::type_info()
+    }
+    fn compatible(ty: &sqlx::sqlite::SqliteTypeInfo) -> bool {
+        <OffsetDateTime as sqlx::Type<sqlx::Sqlite>>::compatible(ty)
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for DbTime {
+    fn encode_by_ref(
+        &self,
+        buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        let text = self.0.to_offset(time::UtcOffset::UTC).format(SQLITE_TIME_FORMAT)?;
+        <String as sqlx::Encode<'q, sqlx::Sqlite>>::encode(text, buf)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for DbTime {
+    fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(DbTime(<OffsetDateTime as sqlx::Decode<'r, sqlx::Sqlite>>::decode(value)?))
+    }
+}
+
+impl sqlx::Type<sqlx::Postgres> for DbTime {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <OffsetDateTime as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Postgres> for DbTime {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <OffsetDateTime as sqlx::Encode<'q, sqlx::Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Postgres> for DbTime {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(DbTime(<OffsetDateTime as sqlx::Decode<'r, sqlx::Postgres>>::decode(value)?))
+    }
+}

@@ -1,7 +1,7 @@
 //! Institutions: the tenants.
 
 use crate::db::conflict_as;
-use crate::{Db, StoreError, microsecond_now, on_pool};
+use crate::{DbTime, Db, StoreError, microsecond_now, on_pool};
 use tandem_domain::{Institution, InstitutionId, InstitutionSlug};
 use uuid::Uuid;
 
@@ -38,7 +38,7 @@ pub async fn create(
     .bind(id)
     .bind(slug.as_str())
     .bind(name)
-    .bind(now)
+    .bind(DbTime(now))
     .execute(pool)
     .await
     .map(|_| ())

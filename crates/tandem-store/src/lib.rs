@@ -7,12 +7,15 @@
 //! the handle holds, through the [`on_pool!`] macro. Rows owned by an
 //! institution are only reachable through an [`InstitutionScope`].
 
+pub mod accounts;
+pub mod audit;
 mod db;
 pub mod institutions;
 pub mod people;
 pub mod roster;
+pub mod sessions;
 mod scope;
 pub mod units;
 
-pub use db::{Backend, Db, DbTx, StoreError, microsecond_now, redact_url};
+pub use db::{Backend, Db, DbTime, DbTx, StoreError, microsecond_now, redact_url};
 pub use scope::InstitutionScope;

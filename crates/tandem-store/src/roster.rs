@@ -4,7 +4,7 @@
 //! transaction, so an import is all-or-nothing.
 
 use crate::units::{Department, Division};
-use crate::{Db, DbTx, InstitutionScope, StoreError, on_tx, units};
+use crate::{DbTime, Db, DbTx, InstitutionScope, StoreError, on_tx, units};
 use tandem_domain::PersonProfile;
 use tandem_domain::values::contact_channels_code;
 use time::OffsetDateTime;
@@ -71,7 +71,7 @@ pub async fn apply(
         .bind(d.id.0)
         .bind(institution)
         .bind(&d.name)
-        .bind(now)
+        .bind(DbTime(now))
         .execute(conn)
         .await
         .map(|_| ())?);
@@ -86,7 +86,7 @@ pub async fn apply(
         .bind(institution)
         .bind(v.department_id.0)
         .bind(&v.name)
-        .bind(now)
+        .bind(DbTime(now))
         .execute(conn)
         .await
         .map(|_| ())?);
@@ -162,7 +162,7 @@ async fn write_person(
         .bind(p.supervisor_id.map(|s| s.0))
         .bind(p.resource_controller_id.map(|s| s.0))
         .bind(p.leadership.code())
-        .bind(now)
+        .bind(DbTime(now))
         .execute(conn)
         .await
         .map(|_| ())?);
