@@ -879,3 +879,170 @@ mod tests {
         assert_eq!(divisions.len(), 17);
     }
 }
+
+/// The password of every demo account. Demo data only.
+pub const DEMO_PASSWORD: &str = "tandem-demo-2013";
+
+/// username, person, role, unit, description.
+type DemoGrant<'a> = (
+    String,
+    Option<&'a tandem_domain::PersonProfile>,
+    tandem_domain::Role,
+    Option<&'static str>,
+    String,
+);
+
+/// One demo sign-in, as printed by `tandem demo`.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    pub username: String,
+    pub what: String,
+}
+
+/// Creates one account per role in each demo institution (and one system
+/// operator), all with [`DEMO_PASSWORD`]. Existing accounts are kept.
+pub async fn seed_accounts(
+    db: &Db,
+    hasher: &crate::auth::PasswordHasherPool,
+    now: OffsetDateTime,
+) -> Result<Vec<DemoAccount>, crate::admin::AdminError> {
+    use crate::admin::{create_account, grant_role};
+    use tandem_domain::Role;
+    // One hash for all: hashing is deliberately slow.
+    let hash = hasher.hash(DEMO_PASSWORD).await?;
+    let mut out = Vec::new();
+    for shape in SHAPES {
+        let Some(institution) = tandem_store::institutions::by_slug(db, shape.slug).await? else {
+            continue;
+        };
+        let people =
+            tandem_store::people::all(db, &tandem_store::InstitutionScope::of(&institution))
+                .await?;
+        let divisions =
+            tandem_store::units::divisions(db, &tandem_store::InstitutionScope::of(&institution))
+                .await?;
+        let cardiology = divisions
+            .iter()
+            .find(|d| d.name == "Cardiology")
+            .map(|d| d.id);
+        let in_cardiology = |p: &&tandem_domain::PersonProfile| Some(p.division_id) == cardiology;
+        let mentee = people
+            .iter()
+            .filter(in_cardiology)
+            .find(|p| p.rank == Rank::AssistantProfessor && p.leadership == Leadership::None);
+        let mentor = people
+            .iter()
+            .filter(in_cardiology)
+            .filter(|p| p.rank == Rank::Professor && p.leadership == Leadership::None)
+            .max_by_key(|p| (p.mentoring_years, std::cmp::Reverse(p.employee_id.clone())));
+        let director = people
+            .iter()
+            .filter(in_cardiology)
+            .find(|p| p.leadership == Leadership::DivisionDirector);
+        let chair = people
+            .iter()
+            .find(|p| p.leadership == Leadership::DepartmentChair);
+        let facilitator = people
+            .iter()
+            .filter(|p| {
+                p.stream == Stream::Educator
+                    && p.rank == Rank::AssociateProfessor
+                    && p.leadership == Leadership::None
+            })
+            .find(|p| !in_cardiology(p));
+        let slug = shape.slug;
+        let plan: Vec<DemoGrant> = vec![
+            (
+                format!("mentee@{slug}"),
+                mentee,
+                Role::Mentee,
+                None,
+                "mentee (assistant professor, Cardiology)".into(),
+            ),
+            (
+                format!("mentor@{slug}"),
+                mentor,
+                Role::Mentor,
+                None,
+                "mentor (professor, Cardiology)".into(),
+            ),
+            (
+                format!("facilitator@{slug}"),
+                facilitator,
+                Role::Facilitator,
+                Some("Department of Medicine"),
+                "program facilitator (Department of Medicine)".into(),
+            ),
+            (
+                format!("director@{slug}"),
+                director,
+                Role::UnitLeader,
+                Some("Cardiology"),
+                "division director (Cardiology)".into(),
+            ),
+            (
+                format!("chair@{slug}"),
+                chair,
+                Role::UnitLeader,
+                Some("Department of Medicine"),
+                "department chair (Department of Medicine)".into(),
+            ),
+            (
+                format!("evaluator@{slug}"),
+                None,
+                Role::Evaluator,
+                None,
+                "program evaluator".into(),
+            ),
+            (
+                format!("admin@{slug}"),
+                None,
+                Role::InstitutionAdmin,
+                None,
+                "institution administrator".into(),
+            ),
+        ];
+        for (username, person, role, unit, what) in plan {
+            if tandem_store::accounts::by_username(db, &username)
+                .await?
+                .is_none()
+            {
+                create_account(
+                    db,
+                    Some(&institution),
+                    person.map(|p| p.employee_id.as_str()),
+                    &username,
+                    &hash,
+                    None,
+                    now,
+                )
+                .await?;
+            }
+            grant_role(db, &username, role, unit, None, now).await?;
+            // The demo mentor is also a mentee, as every participant in the
+            // study was both.
+            if role == Role::Mentor {
+                grant_role(db, &username, Role::Mentee, None, None, now).await?;
+            }
+            let name = person
+                .map(|p| format!(", {}", p.display_name()))
+                .unwrap_or_default();
+            out.push(DemoAccount {
+                username,
+                what: format!("{what}{name}"),
+            });
+        }
+    }
+    if tandem_store::accounts::by_username(db, "operator")
+        .await?
+        .is_none()
+    {
+        create_account(db, None, None, "operator", &hash, None, now).await?;
+    }
+    grant_role(db, "operator", Role::SystemOperator, None, None, now).await?;
+    out.push(DemoAccount {
+        username: "operator".into(),
+        what: "system operator (all institutions, no people data)".into(),
+    });
+    Ok(out)
+}

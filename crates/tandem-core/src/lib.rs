@@ -2,7 +2,11 @@
 //! turn call the store. Outside effects (time, ids) come in as arguments so
 //! tests and the demo can be deterministic.
 
+pub mod admin;
+pub mod auth;
+pub mod clock;
 pub mod demo;
+pub mod policy;
 pub mod privacy;
 pub mod reports;
 pub mod roster;

@@ -21,7 +21,8 @@ pub struct Share {
 pub struct Demographics {
     pub institution: String,
     pub name: String,
-    pub total: u64,
+    /// Everyone counted (itself suppressed below the minimum group size).
+    pub total: Cell,
     pub gender: Vec<Share>,
     pub rank: Vec<Share>,
     pub stream: Vec<Share>,
@@ -63,13 +64,45 @@ fn shares(groups: &[(String, u64)], total: u64) -> Vec<Share> {
 
 pub async fn demographics(db: &Db, institution: &Institution) -> Result<Demographics, StoreError> {
     let rows = tandem_store::people::demographics(db, &InstitutionScope::of(institution)).await?;
+    Ok(summarise(
+        institution.slug.to_string(),
+        institution.name.clone(),
+        &rows,
+    ))
+}
+
+/// The same summary for one division.
+pub async fn division_demographics(
+    db: &Db,
+    institution: &Institution,
+    division: &tandem_store::units::Division,
+) -> Result<Demographics, StoreError> {
+    let rows = tandem_store::people::division_demographics(
+        db,
+        &InstitutionScope::of(institution),
+        division.id,
+    )
+    .await?;
+    Ok(summarise(
+        institution.slug.to_string(),
+        division.name.clone(),
+        &rows,
+    ))
+}
+
+/// Counts and suppresses one group of people.
+pub fn summarise(
+    institution: String,
+    name: String,
+    rows: &[(tandem_domain::Gender, Rank, Stream)],
+) -> Demographics {
     let total = rows.len() as u64;
 
     let mut gender: Vec<(String, u64)> = ["Man", "Woman"]
         .iter()
         .map(|g| (g.to_string(), 0))
         .collect();
-    for (g, _, _) in &rows {
+    for (g, _, _) in rows {
         let group = g.report_group();
         match gender.iter_mut().find(|(name, _)| name == group) {
             Some((_, n)) => *n += 1,
@@ -103,15 +136,16 @@ pub async fn demographics(db: &Db, institution: &Institution) -> Result<Demograp
         ),
     ];
 
-    Ok(Demographics {
-        institution: institution.slug.to_string(),
-        name: institution.name.clone(),
-        total,
+    let total_cell = crate::privacy::suppress_with_total(&[total]).total;
+    Demographics {
+        institution,
+        name,
+        total: total_cell,
         gender: shares(&gender, total),
         rank: shares(&rank, total),
         stream: shares(&stream, total),
         stream_as_in_study: shares(&stream_as_in_study, total),
-    })
+    }
 }
 
 /// CSV with one line per group: dimension, group, count, percent.

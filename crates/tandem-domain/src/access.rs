@@ -56,7 +56,11 @@ impl Grant {
     /// Checks the shape rules: facilitators and unit leaders need a unit,
     /// other roles cover a whole institution, and only the operator has no
     /// institution.
-    pub fn new(role: Role, institution: Option<InstitutionId>, unit: UnitScope) -> Result<Grant, ValueError> {
+    pub fn new(
+        role: Role,
+        institution: Option<InstitutionId>,
+        unit: UnitScope,
+    ) -> Result<Grant, ValueError> {
         let fail = |why: &str| Err(ValueError::new("role", role.code(), why.to_string()));
         match (role.is_global(), institution) {
             (true, Some(_)) => return fail("a system operator is not tied to an institution"),
@@ -64,11 +68,17 @@ impl Grant {
             _ => {}
         }
         match (role.needs_unit(), unit) {
-            (true, UnitScope::Institution) => fail("expected a department or division for this role"),
+            (true, UnitScope::Institution) => {
+                fail("expected a department or division for this role")
+            }
             (false, UnitScope::Department(_) | UnitScope::Division(_)) => {
                 fail("this role covers the whole institution; give no unit")
             }
-            _ => Ok(Grant { role, institution, unit }),
+            _ => Ok(Grant {
+                role,
+                institution,
+                unit,
+            }),
         }
     }
 }

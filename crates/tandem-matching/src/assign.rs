@@ -17,6 +17,15 @@
 //! explores. Mentor capacity is native: a mentor is one node that keeps the
 //! list of its current mentees.
 //!
+//! Two prunings keep the searches small on tight instances (S1: all mentor
+//! seats needed), where the last searches cross large plateaus of zero
+//! reduced cost. Mentor potentials never become positive, so the reduced
+//! cost of an edge is at least its cost plus the mentee's potential: with
+//! each mentee's edges sorted by cost, a scan stops at the first edge that
+//! cannot beat the best path to the sink found so far. And that bound is
+//! tightened as soon as a mentor with a free seat is reached (relaxed), not
+//! only when it is settled.
+//!
 //! # Certificate
 //! LP duality of `min sum c x + B * unmatched`: mentee prices `u`, mentor
 //! prices `p >= 0`, with reduced cost `c_ij - u_i + p_j` non-negative on
@@ -131,6 +140,24 @@ struct Node {
     dist: i64,
     pred: u32,
     settled: bool,
+    /// Mentors: a free slot is left.
+    open: bool,
+}
+
+/// A free edge as the solver stores it (per mentee, by cost then mentor id).
+#[derive(Clone, Copy)]
+struct Arc {
+    cost: i64,
+    mentor: u32,
+    matched: bool,
+}
+
+/// An edge held by a mentor, with what a backward scan needs.
+#[derive(Clone, Copy)]
+struct Held {
+    cost: i64,
+    edge: u32,
+    mentee: u32,
 }
 
 #[derive(Clone, Copy)]
@@ -150,10 +177,14 @@ struct Ssp<'a> {
     touched: Vec<u32>,
     settled_list: Vec<u32>,
     heap: RadixHeap,
-    matched: Vec<bool>,
+    /// Free edges in the solver's own order: per mentee (same row ranges as
+    /// the problem), by cost then mentor id, so that a scan can stop at the
+    /// first edge that cannot improve.
+    arcs: Vec<Arc>,
     edge_mentee: Vec<u32>,
+    /// Mentor `j` holds its current edges in `held[hoff[j]..hoff[j] + load[j]]`.
     hoff: Vec<u32>,
-    held: Vec<u32>,
+    held: Vec<Held>,
     load: Vec<u32>,
     mcount: Vec<u32>,
 }
@@ -167,15 +198,43 @@ impl<'a> Ssp<'a> {
         let mut phi = vec![0i64; n + m];
         let mut edge_mentee = vec![0u32; e];
         let mut deg = vec![0u32; m];
+        let mut arcs: Vec<Arc> = Vec::with_capacity(e);
+        let mut keys: Vec<u64> = Vec::new();
         for i in 0..n {
             let r = p.row(i);
-            let mut mn = big;
-            for k in r {
+            let (mut mn, mut mx) = (big, i64::MIN);
+            for k in r.clone() {
                 edge_mentee[k] = i as u32;
                 mn = mn.min(p.cost[k]);
+                mx = mx.max(p.cost[k]);
                 deg[p.mentor[k] as usize] += 1;
             }
             phi[i] = -mn;
+            if r.is_empty() {
+                continue;
+            }
+            if mx - mn <= i64::from(u32::MAX) {
+                // Sort by (cost, mentor) as one packed integer.
+                keys.clear();
+                keys.extend(
+                    r.clone()
+                        .map(|k| ((p.cost[k] - mn) as u64) << 32 | u64::from(p.mentor[k])),
+                );
+                keys.sort_unstable();
+                arcs.extend(keys.iter().map(|&key| Arc {
+                    cost: mn + (key >> 32) as i64,
+                    mentor: key as u32,
+                    matched: false,
+                }));
+            } else {
+                let r0 = arcs.len();
+                arcs.extend(r.map(|k| Arc {
+                    cost: p.cost[k],
+                    mentor: p.mentor[k],
+                    matched: false,
+                }));
+                arcs[r0..].sort_unstable_by_key(|a| (a.cost, a.mentor));
+            }
         }
         let mut hoff = Vec::with_capacity(m + 1);
         let mut acc = 0u32;
@@ -190,20 +249,29 @@ impl<'a> Ssp<'a> {
             big,
             nodes: phi
                 .into_iter()
-                .map(|phi| Node {
+                .enumerate()
+                .map(|(v, phi)| Node {
                     phi,
                     dist: UNSET,
                     pred: 0,
                     settled: false,
+                    open: v >= n && p.res_capacity[v - n] > 0,
                 })
                 .collect(),
             touched: Vec::new(),
             settled_list: Vec::new(),
             heap: RadixHeap::new(),
-            matched: vec![false; e],
+            arcs,
             edge_mentee,
             hoff,
-            held: vec![0; acc as usize],
+            held: vec![
+                Held {
+                    cost: 0,
+                    edge: 0,
+                    mentee: 0
+                };
+                acc as usize
+            ],
             load: vec![0; m],
             mcount: vec![0; n],
         }
@@ -222,13 +290,31 @@ impl<'a> Ssp<'a> {
 
     /// Route one unit of supply from mentee `src` along a shortest path.
     fn route(&mut self, src: usize) {
+        self.seed(src, 0);
+        let end = self.dijkstra();
+        self.augment(src, end);
+    }
+
+    fn seed(&mut self, v: usize, key: i64) {
+        if key < self.nodes[v].dist {
+            if self.nodes[v].dist == UNSET {
+                self.touched.push(v as u32);
+            }
+            self.nodes[v].dist = key;
+            self.heap.push(key as u64, v as u32);
+        }
+    }
+
+    /// Dijkstra over reduced costs from the seeded source, stopped as soon
+    /// as the sink is settled; returns the end of a shortest path. Only the
+    /// settled nodes get their potentials raised, by how much closer than the
+    /// sink they are (Jonker-Volgenant truncation), which keeps every reduced
+    /// cost non-negative; the search state is reset.
+    fn dijkstra(&mut self) -> End {
         let n = self.n;
         let p = self.p;
-        self.nodes[src].dist = 0;
-        self.touched.push(src as u32);
-        self.heap.push(0, src as u32);
-        let mut best = self.big + self.nodes[src].phi;
-        let mut end = End::Dummy(src);
+        let mut best = i64::MAX;
+        let mut end = None;
         while let Some((d, v)) = self.heap.pop() {
             let d = d as i64;
             if d >= best {
@@ -245,62 +331,77 @@ impl<'a> Ssp<'a> {
                 let cand = d + self.big + pv;
                 if cand < best {
                     best = cand;
-                    end = End::Dummy(v);
+                    end = Some(End::Dummy(v));
                 }
+                // Mentor potentials are never positive, so the reduced cost
+                // of an edge is at least `cost + pv`: the scan (by cost)
+                // stops at the first edge that cannot beat `best`.
+                let base = d + pv;
                 for k in p.row(v) {
-                    if self.matched[k] {
+                    let a = self.arcs[k];
+                    let nd0 = base + a.cost;
+                    if nd0 >= best {
+                        break;
+                    }
+                    if a.matched {
                         continue;
                     }
-                    let w = n + p.mentor[k] as usize;
+                    let j = a.mentor as usize;
+                    let w = n + j;
                     let node = &mut self.nodes[w];
                     if node.settled {
                         continue;
                     }
-                    let nd = d + p.cost[k] + pv - node.phi;
+                    debug_assert!(node.phi <= 0);
+                    let nd = nd0 - node.phi;
                     if nd < best && nd < node.dist {
                         if node.dist == UNSET {
                             self.touched.push(w as u32);
                         }
                         node.dist = nd;
                         node.pred = k as u32;
+                        // A mentor with a free slot ends a path of this
+                        // length (plus its potential, which is 0): tighten
+                        // `best` at once rather than when it is popped.
+                        if node.open {
+                            debug_assert_eq!(node.phi, 0);
+                            let cand = nd + node.phi;
+                            if cand < best {
+                                best = cand;
+                                end = Some(End::Mentor(j));
+                            }
+                        }
                         self.heap.push(nd as u64, w as u32);
                     }
                 }
             } else {
                 let j = v - n;
-                if self.load[j] < p.res_capacity[j] {
+                if self.nodes[v].open {
                     let cand = d + pv;
                     if cand < best {
                         best = cand;
-                        end = End::Mentor(j);
+                        end = Some(End::Mentor(j));
                     }
                 }
                 let h0 = self.hoff[j] as usize;
                 for s in h0..h0 + self.load[j] as usize {
-                    let k = self.held[s] as usize;
-                    let w = self.edge_mentee[k] as usize;
+                    let h = self.held[s];
+                    let w = h.mentee as usize;
                     if self.nodes[w].settled {
                         continue;
                     }
-                    let nd = d - p.cost[k] + pv - self.nodes[w].phi;
+                    let nd = d - h.cost + pv - self.nodes[w].phi;
                     if nd < best {
-                        self.relax(w, nd, k);
+                        self.relax(w, nd, h.edge as usize);
                     }
                 }
             }
         }
+        let level = best;
         self.heap.clear();
-        if std::env::var_os("MSTAT").is_some() {
-            eprintln!(
-                "ST {} {} {}",
-                src,
-                self.settled_list.len(),
-                self.touched.len()
-            );
-        }
         for &v in &self.settled_list {
             let v = v as usize;
-            self.nodes[v].phi += self.nodes[v].dist - best;
+            self.nodes[v].phi += self.nodes[v].dist - level;
             self.nodes[v].settled = false;
         }
         self.settled_list.clear();
@@ -308,7 +409,7 @@ impl<'a> Ssp<'a> {
             self.nodes[v as usize].dist = UNSET;
         }
         self.touched.clear();
-        self.augment(src, end);
+        end.expect("the source's own dummy arc always ends a path")
     }
 
     fn augment(&mut self, src: usize, end: End) {
@@ -320,15 +421,16 @@ impl<'a> Ssp<'a> {
         while mentee != src {
             // mentee loses the matched edge it was reached through
             let k = self.nodes[mentee].pred as usize;
-            let j = self.p.mentor[k] as usize;
-            self.matched[k] = false;
+            let j = self.arcs[k].mentor as usize;
+            self.arcs[k].matched = false;
             self.mcount[mentee] -= 1;
             let h0 = self.hoff[j] as usize;
             let h1 = h0 + self.load[j] as usize;
-            if let Some(pos) = self.held[h0..h1].iter().position(|&x| x as usize == k) {
+            if let Some(pos) = self.held[h0..h1].iter().position(|x| x.edge as usize == k) {
                 self.held[h0 + pos] = self.held[h1 - 1];
             }
             self.load[j] -= 1;
+            self.nodes[self.n + j].open = true;
             mentee = self.take_forward(j);
         }
         let _ = n;
@@ -338,11 +440,16 @@ impl<'a> Ssp<'a> {
     fn take_forward(&mut self, j: usize) -> usize {
         let k = self.nodes[self.n + j].pred as usize;
         let i = self.edge_mentee[k] as usize;
-        self.matched[k] = true;
+        self.arcs[k].matched = true;
         self.mcount[i] += 1;
         let s = self.hoff[j] as usize + self.load[j] as usize;
-        self.held[s] = k as u32;
+        self.held[s] = Held {
+            cost: self.arcs[k].cost,
+            edge: k as u32,
+            mentee: i as u32,
+        };
         self.load[j] += 1;
+        self.nodes[self.n + j].open = self.load[j] < self.p.res_capacity[j];
         i
     }
 
@@ -366,14 +473,14 @@ impl<'a> Ssp<'a> {
         }
         while let Some(i) = stack.pop() {
             for k in p.row(i) {
-                let j = p.mentor[k] as usize;
-                if self.matched[k] || src_mentor[j] {
+                let j = self.arcs[k].mentor as usize;
+                if self.arcs[k].matched || src_mentor[j] {
                     continue;
                 }
                 src_mentor[j] = true;
                 let h0 = self.hoff[j] as usize;
                 for s in h0..h0 + self.load[j] as usize {
-                    let i2 = self.edge_mentee[self.held[s] as usize] as usize;
+                    let i2 = self.held[s].mentee as usize;
                     if !src_mentee[i2] {
                         src_mentee[i2] = true;
                         stack.push(i2);
@@ -390,8 +497,9 @@ impl<'a> Ssp<'a> {
             row_pairs.clear();
             let mut any_free_unmatched = false;
             for k in p.row(i) {
-                if self.matched[k] {
-                    row_pairs.push(pair(i, p.mentor[k], p.cost[k], false));
+                let a = self.arcs[k];
+                if a.matched {
+                    row_pairs.push(pair(i, a.mentor, a.cost, false));
                 } else {
                     any_free_unmatched = true;
                 }

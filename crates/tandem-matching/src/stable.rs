@@ -65,6 +65,61 @@ impl StableMatching {
     }
 }
 
+/// Validated preferences in the compressed form deferred acceptance runs
+/// on: the mentee lists back to back (`start`, `list`) and, aligned with
+/// them, the rank of the mentee in that mentor's list (`u32::MAX` when the
+/// mentor does not list it). Built by [`RankedPreferences::new`] from
+/// [`Preferences`], or directly by a caller that has the ranks at hand (the
+/// benchmark generator), which avoids the per-list allocations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RankedPreferences {
+    mentors: usize,
+    start: Vec<u32>,
+    list: Vec<u32>,
+    rank: Vec<u32>,
+}
+
+impl RankedPreferences {
+    /// Validate `prefs` against `capacity` and compute the ranks.
+    pub fn new(prefs: &Preferences, capacity: &[u32]) -> Result<Self, StableError> {
+        let (start, list, rank) = mentor_ranks(prefs, capacity)?;
+        Ok(RankedPreferences {
+            mentors: capacity.len(),
+            start,
+            list,
+            rank,
+        })
+    }
+
+    /// From parts known to be valid (crate-internal builders): row offsets,
+    /// mentee lists without duplicates, mentor ids `< mentors`, ranks.
+    pub(crate) fn from_parts(
+        mentors: usize,
+        start: Vec<u32>,
+        list: Vec<u32>,
+        rank: Vec<u32>,
+    ) -> Self {
+        debug_assert_eq!(list.len(), rank.len());
+        debug_assert!(list.iter().all(|&j| (j as usize) < mentors));
+        RankedPreferences {
+            mentors,
+            start,
+            list,
+            rank,
+        }
+    }
+
+    /// Number of mentees.
+    pub fn mentees(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// Number of mentors.
+    pub fn mentors(&self) -> usize {
+        self.mentors
+    }
+}
+
 /// CSR of the mentee lists (`start`, `list`) and the aligned mentor ranks.
 type RankedLists = (Vec<u32>, Vec<u32>, Vec<u32>);
 
@@ -136,13 +191,20 @@ fn mentor_ranks(prefs: &Preferences, capacity: &[u32]) -> Result<RankedLists, St
             *f += 1;
         }
     }
-    // Entries of mentee i are already sorted by mentor id (outer loop order).
+    // Position of each mentor in mentee i's list (`pos`, valid where
+    // `owner` is i), then the mentor-side entries of i drop into place.
     let mut rank = vec![u32::MAX; list.len()];
+    let mut pos = vec![0u32; m];
+    let mut owner = vec![u32::MAX; m];
     for i in 0..n {
-        let bm = &by_mentee[cnt[i] as usize..cnt[i + 1] as usize];
-        for k in start[i] as usize..start[i + 1] as usize {
-            if let Ok(p) = bm.binary_search_by_key(&list[k], |x| x.0) {
-                rank[k] = bm[p].1;
+        let s0 = start[i] as usize;
+        for (k, &j) in list[s0..start[i + 1] as usize].iter().enumerate() {
+            pos[j as usize] = k as u32;
+            owner[j as usize] = i as u32;
+        }
+        for &(j, r) in &by_mentee[cnt[i] as usize..cnt[i + 1] as usize] {
+            if owner[j as usize] == i as u32 {
+                rank[s0 + pos[j as usize] as usize] = r;
             }
         }
     }
@@ -153,8 +215,23 @@ fn mentor_ranks(prefs: &Preferences, capacity: &[u32]) -> Result<RankedLists, St
 /// mentee-optimal stable matching. Runs in `O(L log cap)` for total list
 /// length `L`; proposals are processed in mentee id order.
 pub fn stable_match(prefs: &Preferences, capacity: &[u32]) -> Result<StableMatching, StableError> {
-    let (start, list, rank) = mentor_ranks(prefs, capacity)?;
-    let n = prefs.mentee.len();
+    let r = RankedPreferences::new(prefs, capacity)?;
+    stable_match_ranked(&r, capacity)
+}
+
+/// [`stable_match`] on preferences already in ranked form.
+pub fn stable_match_ranked(
+    r: &RankedPreferences,
+    capacity: &[u32],
+) -> Result<StableMatching, StableError> {
+    if r.mentors != capacity.len() {
+        return Err(StableError::Shape {
+            mentors: r.mentors,
+            capacities: capacity.len(),
+        });
+    }
+    let (start, list, rank) = (&r.start, &r.list, &r.rank);
+    let n = r.mentees();
     let m = capacity.len();
     let mut next: Vec<u32> = start[..n].to_vec();
     let mut held: Vec<BinaryHeap<(u32, u32)>> = (0..m).map(|_| BinaryHeap::new()).collect();

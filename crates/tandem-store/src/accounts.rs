@@ -1,7 +1,7 @@
 //! Accounts and the roles they hold.
 
 use crate::db::conflict_as;
-use crate::{DbTime, Db, StoreError, on_pool};
+use crate::{Db, DbTime, StoreError, on_pool};
 use tandem_domain::{
     AccountId, DepartmentId, DivisionId, Grant, InstitutionId, PersonId, Role, UnitScope,
 };
@@ -57,7 +57,11 @@ pub struct NewAccount<'a> {
     pub password_hash: &'a str,
 }
 
-pub async fn create(db: &Db, new: NewAccount<'_>, now: OffsetDateTime) -> Result<AccountId, StoreError> {
+pub async fn create(
+    db: &Db,
+    new: NewAccount<'_>,
+    now: OffsetDateTime,
+) -> Result<AccountId, StoreError> {
     let id = Uuid::new_v4();
     on_pool!(db, pool => sqlx::query(
         "INSERT INTO accounts (id, institution_id, person_id, username, password_hash, disabled, \
@@ -109,7 +113,12 @@ pub async fn list(db: &Db, institution: Option<InstitutionId>) -> Result<Vec<Acc
 }
 
 /// Sets a new password hash. Sessions begun before `now` stop working.
-pub async fn set_password(db: &Db, id: AccountId, hash: &str, now: OffsetDateTime) -> Result<bool, StoreError> {
+pub async fn set_password(
+    db: &Db,
+    id: AccountId,
+    hash: &str,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
     let changed = on_pool!(db, pool => sqlx::query(
         "UPDATE accounts SET password_hash = $2, credentials_changed_at = $3 WHERE id = $1",
     )
@@ -124,7 +133,12 @@ pub async fn set_password(db: &Db, id: AccountId, hash: &str, now: OffsetDateTim
 
 /// Disables or re-enables an account; a disabled account's sessions and
 /// tokens stop working on their next request.
-pub async fn set_disabled(db: &Db, id: AccountId, disabled: bool, now: OffsetDateTime) -> Result<bool, StoreError> {
+pub async fn set_disabled(
+    db: &Db,
+    id: AccountId,
+    disabled: bool,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
     let changed = on_pool!(db, pool => sqlx::query(
         "UPDATE accounts SET disabled = $2, credentials_changed_at = $3 WHERE id = $1",
     )
@@ -152,7 +166,11 @@ fn grant_from(r: GrantRow) -> Result<Grant, StoreError> {
         (None, Some(d)) => UnitScope::Division(DivisionId(d)),
         _ => UnitScope::Institution,
     };
-    Ok(Grant { role, institution: r.institution_id.map(InstitutionId), unit })
+    Ok(Grant {
+        role,
+        institution: r.institution_id.map(InstitutionId),
+        unit,
+    })
 }
 
 pub async fn grants(db: &Db, account: AccountId) -> Result<Vec<Grant>, StoreError> {
@@ -175,7 +193,12 @@ fn unit_ids(unit: UnitScope) -> (Option<Uuid>, Option<Uuid>) {
 }
 
 /// Grants a role; granting one already held changes nothing.
-pub async fn grant(db: &Db, account: AccountId, grant: Grant, now: OffsetDateTime) -> Result<bool, StoreError> {
+pub async fn grant(
+    db: &Db,
+    account: AccountId,
+    grant: Grant,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
     if grants(db, account).await?.contains(&grant) {
         return Ok(false);
     }

@@ -2,7 +2,7 @@
 //! hash-chained. Each entry's hash covers its own fields and the previous
 //! entry's hash, so an edited, removed or reordered entry breaks the chain.
 
-use crate::{Db, DbTime, DbTx, StoreError, on_tx, on_pool};
+use crate::{Db, DbTime, DbTx, StoreError, on_pool, on_tx};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tandem_domain::{AccountId, InstitutionId};
@@ -47,7 +47,10 @@ pub fn entry_hash(seq: i64, at: OffsetDateTime, event: &AuditEvent, prev_hash: &
         prev_hash.to_string(),
         seq.to_string(),
         at.to_string(),
-        event.institution_id.map(|i| i.to_string()).unwrap_or_default(),
+        event
+            .institution_id
+            .map(|i| i.to_string())
+            .unwrap_or_default(),
         event.actor.map(|a| a.to_string()).unwrap_or_default(),
         event.action.clone(),
         event.resource.clone(),
@@ -71,7 +74,11 @@ pub async fn append(db: &Db, event: &AuditEvent, now: OffsetDateTime) -> Result<
 
 /// Appends an entry inside a caller's transaction. The head row is updated
 /// first, which takes the write lock at once and serialises appends.
-pub async fn append_in(tx: &mut DbTx, event: &AuditEvent, now: OffsetDateTime) -> Result<i64, StoreError> {
+pub async fn append_in(
+    tx: &mut DbTx,
+    event: &AuditEvent,
+    now: OffsetDateTime,
+) -> Result<i64, StoreError> {
     let (seq, prev_hash): (i64, String) = on_tx!(tx, conn => sqlx::query_as(
         "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash",
     )
@@ -136,11 +143,18 @@ impl From<EntryRow> for AuditEntry {
     }
 }
 
-const ENTRY_COLUMNS: &str = "seq, at, institution_id, actor_account_id, action, resource, outcome, detail, prev_hash, hash";
+const ENTRY_COLUMNS: &str =
+    "seq, at, institution_id, actor_account_id, action, resource, outcome, detail, prev_hash, hash";
 
 /// The newest entries of one institution, newest first.
-pub async fn recent(db: &Db, institution: InstitutionId, limit: i64) -> Result<Vec<AuditEntry>, StoreError> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log WHERE institution_id = $1 ORDER BY seq DESC LIMIT $2");
+pub async fn recent(
+    db: &Db,
+    institution: InstitutionId,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    let sql = format!(
+        "SELECT {ENTRY_COLUMNS} FROM audit_log WHERE institution_id = $1 ORDER BY seq DESC LIMIT $2"
+    );
     let rows: Vec<EntryRow> = on_pool!(db, pool => sqlx::query_as(&sql)
         .bind(institution.0)
         .bind(limit)
@@ -165,11 +179,22 @@ pub enum ChainBreak {
 impl std::fmt::Display for ChainBreak {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ChainBreak::Altered { seq } => write!(f, "entry {seq} was altered: its hash does not match its contents"),
-            ChainBreak::Unlinked { seq } => write!(f, "entry {seq} does not follow the entry before it"),
-            ChainBreak::Gap { expected, found } => write!(f, "expected entry {expected}, found {found}: entries are missing"),
+            ChainBreak::Altered { seq } => write!(
+                f,
+                "entry {seq} was altered: its hash does not match its contents"
+            ),
+            ChainBreak::Unlinked { seq } => {
+                write!(f, "entry {seq} does not follow the entry before it")
+            }
+            ChainBreak::Gap { expected, found } => write!(
+                f,
+                "expected entry {expected}, found {found}: entries are missing"
+            ),
             ChainBreak::Truncated { head_seq, last_seq } => {
-                write!(f, "the log ends at entry {last_seq} but {head_seq} were written: entries were removed")
+                write!(
+                    f,
+                    "the log ends at entry {last_seq} but {head_seq} were written: entries were removed"
+                )
             }
         }
     }
@@ -180,14 +205,16 @@ impl std::fmt::Display for ChainBreak {
 pub async fn verify(db: &Db) -> Result<Result<i64, ChainBreak>, StoreError> {
     let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq");
     let rows: Vec<EntryRow> = on_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await?);
-    let (head_seq, head_hash): (i64, String) =
-        on_pool!(db, pool => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?);
+    let (head_seq, head_hash): (i64, String) = on_pool!(db, pool => sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1").fetch_one(pool).await?);
     let mut prev = "genesis".to_string();
     let mut expected = 1;
     for row in rows {
         let entry = AuditEntry::from(row);
         if entry.seq != expected {
-            return Ok(Err(ChainBreak::Gap { expected, found: entry.seq }));
+            return Ok(Err(ChainBreak::Gap {
+                expected,
+                found: entry.seq,
+            }));
         }
         if entry.prev_hash != prev {
             return Ok(Err(ChainBreak::Unlinked { seq: entry.seq }));
@@ -200,7 +227,10 @@ pub async fn verify(db: &Db) -> Result<Result<i64, ChainBreak>, StoreError> {
     }
     let last = expected - 1;
     if last != head_seq || prev != head_hash {
-        return Ok(Err(ChainBreak::Truncated { head_seq, last_seq: last }));
+        return Ok(Err(ChainBreak::Truncated {
+            head_seq,
+            last_seq: last,
+        }));
     }
     Ok(Ok(last))
 }

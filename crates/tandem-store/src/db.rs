@@ -239,14 +239,20 @@ impl<'q> sqlx::Encode<'q, sqlx::Sqlite> for DbTime {
         &self,
         buf: &mut Vec<sqlx::sqlite::SqliteArgumentValue<'q>>,
     ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
-        let text = self.0.to_offset(time::UtcOffset::UTC).format(SQLITE_TIME_FORMAT)?;
+        let text = self
+            .0
+            .to_offset(time::UtcOffset::UTC)
+            .format(SQLITE_TIME_FORMAT)?;
         <String as sqlx::Encode<'q, sqlx::Sqlite>>::encode(text, buf)
     }
 }
 
 impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for DbTime {
     fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        Ok(DbTime(<OffsetDateTime as sqlx::Decode<'r, sqlx::Sqlite>>::decode(value)?))
+        Ok(DbTime(<OffsetDateTime as sqlx::Decode<
+            'r,
+            sqlx::Sqlite,
+        >>::decode(value)?))
     }
 }
 
@@ -267,6 +273,9 @@ impl<'q> sqlx::Encode<'q, sqlx::Postgres> for DbTime {
 
 impl<'r> sqlx::Decode<'r, sqlx::Postgres> for DbTime {
     fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
-        Ok(DbTime(<OffsetDateTime as sqlx::Decode<'r, sqlx::Postgres>>::decode(value)?))
+        Ok(DbTime(<OffsetDateTime as sqlx::Decode<
+            'r,
+            sqlx::Postgres,
+        >>::decode(value)?))
     }
 }

@@ -1,7 +1,7 @@
 //! Institutions: the tenants.
 
 use crate::db::conflict_as;
-use crate::{DbTime, Db, StoreError, microsecond_now, on_pool};
+use crate::{Db, DbTime, StoreError, microsecond_now, on_pool};
 use tandem_domain::{Institution, InstitutionId, InstitutionSlug};
 use uuid::Uuid;
 
@@ -67,4 +67,14 @@ pub async fn list(db: &Db) -> Result<Vec<Institution>, StoreError> {
     .fetch_all(pool)
     .await?);
     rows.into_iter().map(Institution::try_from).collect()
+}
+
+pub async fn by_id(db: &Db, id: InstitutionId) -> Result<Option<Institution>, StoreError> {
+    let row: Option<InstitutionRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT id, slug, name FROM institutions WHERE id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(pool)
+    .await?);
+    row.map(Institution::try_from).transpose()
 }

@@ -13,8 +13,8 @@ mod db;
 pub mod institutions;
 pub mod people;
 pub mod roster;
-pub mod sessions;
 mod scope;
+pub mod sessions;
 pub mod units;
 
 pub use db::{Backend, Db, DbTime, DbTx, StoreError, microsecond_now, redact_url};

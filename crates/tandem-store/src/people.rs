@@ -306,3 +306,72 @@ mod tests {
         assert_eq!(super::like_pattern(" 50%_A\\b "), "%50\\%\\_a\\\\b%");
     }
 }
+
+/// The profile fields a person maintains themselves (HR owns the rest).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnProfileFields {
+    pub research_interests: TagList,
+    pub clinical_interests: TagList,
+    pub education_interests: TagList,
+    pub values: TagList,
+    pub working_style: WorkingStyle,
+    pub mentoring_years: u16,
+    pub past_mentees: u16,
+    pub location: Option<String>,
+    pub contact_channels: Vec<tandem_domain::ContactChannel>,
+}
+
+/// Saves a person's own fields; false when there is no such person in the scope.
+pub async fn update_own_fields(
+    db: &Db,
+    scope: &InstitutionScope,
+    id: PersonId,
+    f: &OwnProfileFields,
+    now: time::OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let n = on_pool!(db, pool => sqlx::query(
+        "UPDATE people SET research_interests = $3, clinical_interests = $4, education_interests = $5, \
+         personal_values = $6, working_style = $7, mentoring_years = $8, past_mentees = $9, location = $10, \
+         contact_channels = $11, updated_at = $12 WHERE institution_id = $1 AND id = $2",
+    )
+    .bind(scope.institution_id().0)
+    .bind(id.0)
+    .bind(f.research_interests.code())
+    .bind(f.clinical_interests.code())
+    .bind(f.education_interests.code())
+    .bind(f.values.code())
+    .bind(f.working_style.code())
+    .bind(i32::from(f.mentoring_years))
+    .bind(i32::from(f.past_mentees))
+    .bind(f.location.as_deref())
+    .bind(tandem_domain::values::contact_channels_code(&f.contact_channels))
+    .bind(crate::DbTime(now))
+    .execute(pool)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+/// The (gender, rank, stream) of everyone in one division.
+pub async fn division_demographics(
+    db: &Db,
+    scope: &InstitutionScope,
+    division: DivisionId,
+) -> Result<Vec<(Gender, Rank, Stream)>, StoreError> {
+    let rows: Vec<(String, String, String)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT gender, rank, stream FROM people WHERE institution_id = $1 AND division_id = $2",
+    )
+    .bind(scope.institution_id().0)
+    .bind(division.0)
+    .fetch_all(pool)
+    .await?);
+    rows.into_iter()
+        .map(|(g, r, s)| {
+            Ok((
+                Gender::from_code(&g).ok_or_else(|| corrupt(format!("gender {g:?}")))?,
+                Rank::parse(&r).map_err(corrupt)?,
+                Stream::parse(&s).map_err(corrupt)?,
+            ))
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@
 //! transaction, so an import is all-or-nothing.
 
 use crate::units::{Department, Division};
-use crate::{DbTime, Db, DbTx, InstitutionScope, StoreError, on_tx, units};
+use crate::{Db, DbTime, DbTx, InstitutionScope, StoreError, on_tx, units};
 use tandem_domain::PersonProfile;
 use tandem_domain::values::contact_channels_code;
 use time::OffsetDateTime;

@@ -1,7 +1,7 @@
 //! Sign-in sessions, API tokens and sign-in attempts. Tokens are stored
 //! only as hashes: a copy of the database does not let anyone sign in.
 
-use crate::{DbTime, Db, StoreError, on_pool};
+use crate::{Db, DbTime, StoreError, on_pool};
 use tandem_domain::AccountId;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -16,7 +16,13 @@ pub struct SessionRecord {
     pub ended: bool,
 }
 
-pub async fn create(db: &Db, token_hash: &str, account: AccountId, csrf_token: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+pub async fn create(
+    db: &Db,
+    token_hash: &str,
+    account: AccountId,
+    csrf_token: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     on_pool!(db, pool => sqlx::query(
         "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at) \
          VALUES ($1, $2, $3, $4, $4)",
@@ -32,19 +38,27 @@ pub async fn create(db: &Db, token_hash: &str, account: AccountId, csrf_token: &
 }
 
 pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-    let row: Option<(Uuid, String, OffsetDateTime, OffsetDateTime, Option<OffsetDateTime>)> = on_pool!(db, pool => sqlx::query_as(
+    let row: Option<(
+        Uuid,
+        String,
+        OffsetDateTime,
+        OffsetDateTime,
+        Option<OffsetDateTime>,
+    )> = on_pool!(db, pool => sqlx::query_as(
         "SELECT account_id, csrf_token, created_at, last_seen_at, ended_at FROM sessions WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
     .await?);
-    Ok(row.map(|(account, csrf_token, created_at, last_seen_at, ended_at)| SessionRecord {
-        account_id: AccountId(account),
-        csrf_token,
-        created_at,
-        last_seen_at,
-        ended: ended_at.is_some(),
-    }))
+    Ok(row.map(
+        |(account, csrf_token, created_at, last_seen_at, ended_at)| SessionRecord {
+            account_id: AccountId(account),
+            csrf_token,
+            created_at,
+            last_seen_at,
+            ended: ended_at.is_some(),
+        },
+    ))
 }
 
 /// Records activity, for the idle limit.
@@ -69,6 +83,15 @@ pub async fn end(db: &Db, token_hash: &str, now: OffsetDateTime) -> Result<(), S
     Ok(())
 }
 
+/// id, name, created, last used, revoked.
+type TokenRow = (
+    Uuid,
+    String,
+    OffsetDateTime,
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+);
+
 /// A personal API token as listed to its owner (never the token itself).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiToken {
@@ -79,7 +102,13 @@ pub struct ApiToken {
     pub revoked: bool,
 }
 
-pub async fn create_token(db: &Db, account: AccountId, name: &str, token_hash: &str, now: OffsetDateTime) -> Result<Uuid, StoreError> {
+pub async fn create_token(
+    db: &Db,
+    account: AccountId,
+    name: &str,
+    token_hash: &str,
+    now: OffsetDateTime,
+) -> Result<Uuid, StoreError> {
     let id = Uuid::new_v4();
     on_pool!(db, pool => sqlx::query(
         "INSERT INTO api_tokens (id, account_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -96,7 +125,11 @@ pub async fn create_token(db: &Db, account: AccountId, name: &str, token_hash: &
 }
 
 /// The account behind a live (unrevoked) token, marking it used.
-pub async fn use_token(db: &Db, token_hash: &str, now: OffsetDateTime) -> Result<Option<AccountId>, StoreError> {
+pub async fn use_token(
+    db: &Db,
+    token_hash: &str,
+    now: OffsetDateTime,
+) -> Result<Option<AccountId>, StoreError> {
     let row: Option<(Uuid,)> = on_pool!(db, pool => sqlx::query_as(
         "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL RETURNING account_id",
     )
@@ -108,7 +141,7 @@ pub async fn use_token(db: &Db, token_hash: &str, now: OffsetDateTime) -> Result
 }
 
 pub async fn list_tokens(db: &Db, account: AccountId) -> Result<Vec<ApiToken>, StoreError> {
-    let rows: Vec<(Uuid, String, OffsetDateTime, Option<OffsetDateTime>, Option<OffsetDateTime>)> = on_pool!(db, pool => sqlx::query_as(
+    let rows: Vec<TokenRow> = on_pool!(db, pool => sqlx::query_as(
         "SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE account_id = $1 ORDER BY created_at, id",
     )
     .bind(account.0)
@@ -116,12 +149,25 @@ pub async fn list_tokens(db: &Db, account: AccountId) -> Result<Vec<ApiToken>, S
     .await?);
     Ok(rows
         .into_iter()
-        .map(|(id, name, created_at, last_used_at, revoked_at)| ApiToken { id, name, created_at, last_used_at, revoked: revoked_at.is_some() })
+        .map(
+            |(id, name, created_at, last_used_at, revoked_at)| ApiToken {
+                id,
+                name,
+                created_at,
+                last_used_at,
+                revoked: revoked_at.is_some(),
+            },
+        )
         .collect())
 }
 
 /// Revokes one of the account's tokens; false if it has no such token.
-pub async fn revoke_token(db: &Db, account: AccountId, id: Uuid, now: OffsetDateTime) -> Result<bool, StoreError> {
+pub async fn revoke_token(
+    db: &Db,
+    account: AccountId,
+    id: Uuid,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
     let n = on_pool!(db, pool => sqlx::query(
         "UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND account_id = $2 AND revoked_at IS NULL",
     )
@@ -135,7 +181,12 @@ pub async fn revoke_token(db: &Db, account: AccountId, id: Uuid, now: OffsetDate
 }
 
 /// Records a sign-in attempt under each of `keys`.
-pub async fn record_attempt(db: &Db, keys: &[&str], succeeded: bool, now: OffsetDateTime) -> Result<(), StoreError> {
+pub async fn record_attempt(
+    db: &Db,
+    keys: &[&str],
+    succeeded: bool,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     for key in keys {
         on_pool!(db, pool => sqlx::query("INSERT INTO sign_in_attempts (id, key, succeeded, at) VALUES ($1, $2, $3, $4)")
             .bind(Uuid::new_v4())
@@ -160,7 +211,10 @@ pub async fn attempts_since(db: &Db, key: &str, since: OffsetDateTime) -> Result
 }
 
 /// Failures under `key` after its last success, and when the last one was.
-pub async fn failures_since_success(db: &Db, key: &str) -> Result<(i64, Option<OffsetDateTime>), StoreError> {
+pub async fn failures_since_success(
+    db: &Db,
+    key: &str,
+) -> Result<(i64, Option<OffsetDateTime>), StoreError> {
     let last_success: Option<OffsetDateTime> = on_pool!(db, pool => sqlx::query_scalar(
         "SELECT MAX(at) FROM sign_in_attempts WHERE key = $1 AND succeeded = $2",
     )

@@ -9,6 +9,10 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+
+use tandem_core::auth::{Auth, AuthSettings, PasswordHasherPool};
+pub use tandem_core::clock::ManualClock;
 
 pub use tandem_store::{Backend, Db};
 
@@ -141,38 +145,195 @@ impl TestContext {
         self.db.backend()
     }
 
-    /// Serves the whole application on 127.0.0.1 with an OS-chosen port.
+    /// Serves the whole application on 127.0.0.1 with an OS-chosen port,
+    /// on a manual clock that only moves when the test says so.
     pub async fn spawn_app(&self) -> TestApp {
+        self.spawn_app_with(AuthSettings::default()).await
+    }
+
+    pub async fn spawn_app_with(&self, settings: AuthSettings) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind a port");
         let address = listener.local_addr().expect("local address");
+        let clock = Arc::new(ManualClock::new(tandem_store::microsecond_now()));
+        let auth = Auth {
+            db: self.db.clone(),
+            clock: clock.clone(),
+            hasher: PasswordHasherPool::new(2).expect("hasher"),
+            settings,
+        };
         let app = tandem_web::router(tandem_web::AppState {
             db: self.db.clone(),
+            auth: Arc::new(auth),
+            secure_cookies: false,
         });
         tokio::spawn(async move {
-            let _ = axum_serve(listener, app).await;
+            let _ = axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await;
         });
         TestApp {
             address,
-            client: reqwest::Client::new(),
+            client: client(),
+            clock,
         }
     }
 }
 
-async fn axum_serve(listener: tokio::net::TcpListener, app: axum::Router) -> std::io::Result<()> {
-    axum::serve(listener, app).await
+/// A client that keeps cookies and does not follow redirects, so tests see
+/// exactly what the server answered.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("HTTP client")
 }
 
-/// A running application and a client for it.
+/// The password of every account made by [`create_account`].
+pub const TEST_PASSWORD: &str = "correct horse battery staple";
+
+/// One Argon2id hash of [`TEST_PASSWORD`], made once per test run:
+/// hashing is deliberately slow.
+pub async fn test_password_hash() -> String {
+    static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    HASH.get_or_init(|| async {
+        PasswordHasherPool::new(1)
+            .expect("hasher")
+            .hash(TEST_PASSWORD)
+            .await
+            .expect("hash")
+    })
+    .await
+    .clone()
+}
+
+/// Creates an account (linked to a person when `employee_id` is given) and
+/// grants it roles, each optionally limited to a named unit.
+pub async fn create_account(
+    db: &Db,
+    institution: Option<&tandem_domain::Institution>,
+    employee_id: Option<&str>,
+    username: &str,
+    roles: &[(tandem_domain::Role, Option<&str>)],
+) {
+    let now = tandem_store::microsecond_now();
+    tandem_core::admin::create_account(
+        db,
+        institution,
+        employee_id,
+        username,
+        &test_password_hash().await,
+        None,
+        now,
+    )
+    .await
+    .expect("create account");
+    for (role, unit) in roles {
+        tandem_core::admin::grant_role(db, username, *role, *unit, None, now)
+            .await
+            .expect("grant role");
+    }
+}
+
+/// A running application, a client for it, and its clock.
 pub struct TestApp {
     pub address: SocketAddr,
     pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+}
+
+/// A signed-in browser: its own cookies, and the session's CSRF token.
+pub struct Session {
+    pub client: reqwest::Client,
+    pub csrf: String,
+    base: String,
+}
+
+impl Session {
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request reaches the app")
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf", &self.csrf));
+        self.client
+            .post(format!("{}{path}", self.base))
+            .form(&form)
+            .send()
+            .await
+            .expect("request reaches the app")
+    }
+}
+
+/// The value of the first hidden `csrf` field in a page.
+pub fn csrf_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    let end = html[at..].find('"')? + at;
+    Some(html[at..end].to_string())
 }
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.address, path)
+    }
+
+    /// Signs in through the sign-in form, as a browser would; panics unless
+    /// it succeeds.
+    pub async fn sign_in(&self, username: &str, password: &str) -> Session {
+        let (response, client) = self.try_sign_in(username, password).await;
+        assert_eq!(
+            response.status(),
+            303,
+            "sign-in of {username} failed: {}",
+            response.text().await.unwrap_or_default()
+        );
+        let home = client.get(self.url("/")).send().await.expect("home");
+        let html = home.text().await.expect("home page");
+        let csrf = csrf_in(&html).expect("a signed-in page carries a CSRF token");
+        Session {
+            client,
+            csrf,
+            base: format!("http://{}", self.address),
+        }
+    }
+
+    /// Submits the sign-in form from a fresh browser; returns the answer
+    /// and the browser.
+    pub async fn try_sign_in(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> (reqwest::Response, reqwest::Client) {
+        let client = client();
+        let page = client
+            .get(self.url("/sign-in"))
+            .send()
+            .await
+            .expect("sign-in page");
+        let html = page.text().await.expect("sign-in html");
+        let csrf = csrf_in(&html).expect("the sign-in form carries a CSRF token");
+        let response = client
+            .post(self.url("/sign-in"))
+            .form(&[
+                ("username", username),
+                ("password", password),
+                ("csrf", &csrf),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("sign-in request");
+        (response, client)
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {

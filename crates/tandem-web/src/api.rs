@@ -10,9 +10,12 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::authz::authorize;
 use crate::directory::{self, PeopleQuery};
 use crate::error::ErrorBody;
+use crate::guard::Actor;
 use crate::{AppError, AppState};
+use tandem_core::policy::{Action, Target, View};
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -22,6 +25,61 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_divisions))
         .routes(routes!(list_people))
         .routes(routes!(get_person))
+        .routes(routes!(me))
+        .routes(routes!(demographics))
+}
+
+/// The signed-in account.
+#[derive(Serialize, ToSchema)]
+pub struct MeDto {
+    pub username: String,
+    pub institution: Option<InstitutionDto>,
+    pub person_id: Option<uuid::Uuid>,
+    /// Roles held, e.g. `mentee`, `unit_leader`.
+    pub roles: Vec<String>,
+}
+
+#[utoipa::path(get, path = "/me", tag = "account",
+    responses(
+        (status = 200, description = "The signed-in account", body = MeDto),
+        (status = 401, description = "Not signed in", body = ErrorBody)))]
+async fn me(actor: Actor) -> Json<MeDto> {
+    let p = actor.0;
+    let mut roles: Vec<String> = p.grants.iter().map(|g| g.role.code().to_string()).collect();
+    roles.dedup();
+    Json(MeDto {
+        username: p.username,
+        institution: p.institution.map(|i| InstitutionDto {
+            slug: i.slug.to_string(),
+            name: i.name,
+        }),
+        person_id: p.person.map(|x| x.0),
+        roles,
+    })
+}
+
+#[utoipa::path(get, path = "/institutions/{slug}/reports/demographics", tag = "reports",
+    params(("slug" = String, Path, description = "The institution's slug")),
+    responses(
+        (status = 200, description = "Counts and shares by gender, rank and stream; counts of 1-4 are suppressed", body = Object),
+        (status = 403, description = "Your roles do not allow this", body = ErrorBody),
+        (status = 404, description = "No such institution", body = ErrorBody)))]
+async fn demographics(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(slug): Path<String>,
+) -> Result<Json<tandem_core::reports::Demographics>, AppError> {
+    let (institution, _) = directory::institution(&state.db, &slug).await?;
+    authorize(
+        &state,
+        &actor,
+        Action::ReadReports,
+        Target::institution(institution.id),
+    )
+    .await?;
+    Ok(Json(
+        tandem_core::reports::demographics(&state.db, &institution).await?,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -102,7 +160,9 @@ pub struct PersonRefDto {
 #[derive(Serialize, ToSchema)]
 pub struct PersonDto {
     pub id: uuid::Uuid,
-    pub employee_id: String,
+    /// HR identifier: shown to the person and to administrators only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub employee_id: Option<String>,
     pub given_name: String,
     pub family_name: String,
     pub email: String,
@@ -127,6 +187,8 @@ pub struct PersonDto {
     pub location: Option<String>,
     pub contact_channels: Vec<String>,
     pub supervisor: Option<PersonRefDto>,
+    /// Who controls this person's resources: shown to the person, to
+    /// facilitators of their unit and to administrators only.
     pub resource_controller: Option<PersonRefDto>,
     pub leadership: String,
 }
@@ -135,8 +197,24 @@ pub struct PersonDto {
     responses((status = 200, description = "Every institution", body = Vec<InstitutionDto>)))]
 async fn list_institutions(
     State(state): State<AppState>,
+    actor: Actor,
 ) -> Result<Json<Vec<InstitutionDto>>, AppError> {
-    let list = tandem_store::institutions::list(&state.db).await?;
+    // Only the institutions the policy lets the caller see.
+    let list: Vec<_> = tandem_store::institutions::list(&state.db)
+        .await?
+        .into_iter()
+        .filter(|i| {
+            matches!(
+                tandem_core::policy::decide(
+                    &actor.0,
+                    Action::ReadInstitution,
+                    &Target::institution(i.id),
+                    false
+                ),
+                tandem_core::policy::Decision::Allow(_)
+            )
+        })
+        .collect();
     Ok(Json(
         list.into_iter()
             .map(|i| InstitutionDto {
@@ -154,9 +232,17 @@ async fn list_institutions(
         (status = 404, description = "No such institution", body = ErrorBody)))]
 async fn get_institution(
     State(state): State<AppState>,
+    actor: Actor,
     Path(slug): Path<String>,
 ) -> Result<Json<InstitutionDto>, AppError> {
     let (i, _) = directory::institution(&state.db, &slug).await?;
+    authorize(
+        &state,
+        &actor,
+        Action::ReadInstitution,
+        Target::institution(i.id),
+    )
+    .await?;
     Ok(Json(InstitutionDto {
         slug: i.slug.to_string(),
         name: i.name,
@@ -170,9 +256,10 @@ async fn get_institution(
         (status = 404, description = "No such institution", body = ErrorBody)))]
 async fn list_departments(
     State(state): State<AppState>,
+    actor: Actor,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<DepartmentDto>>, AppError> {
-    let (_, scope) = directory::institution(&state.db, &slug).await?;
+    let scope = directory::directory_scope(&state, &actor, &slug).await?;
     let list = tandem_store::units::departments(&state.db, &scope).await?;
     Ok(Json(
         list.into_iter()
@@ -191,9 +278,10 @@ async fn list_departments(
         (status = 404, description = "No such institution", body = ErrorBody)))]
 async fn list_divisions(
     State(state): State<AppState>,
+    actor: Actor,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<DivisionDto>>, AppError> {
-    let (_, scope) = directory::institution(&state.db, &slug).await?;
+    let scope = directory::directory_scope(&state, &actor, &slug).await?;
     let list = tandem_store::units::divisions(&state.db, &scope).await?;
     Ok(Json(
         list.into_iter()
@@ -214,10 +302,11 @@ async fn list_divisions(
         (status = 404, description = "No such institution", body = ErrorBody)))]
 async fn list_people(
     State(state): State<AppState>,
+    actor: Actor,
     Path(slug): Path<String>,
     Query(query): Query<PeopleQuery>,
 ) -> Result<Json<PeoplePage>, AppError> {
-    let (_, scope) = directory::institution(&state.db, &slug).await?;
+    let scope = directory::directory_scope(&state, &actor, &slug).await?;
     let request = query.parse()?;
     let page = tandem_store::people::search(
         &state.db,
@@ -243,33 +332,24 @@ async fn list_people(
         (status = 404, description = "No such person in this institution", body = ErrorBody)))]
 async fn get_person(
     State(state): State<AppState>,
+    actor: Actor,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Json<PersonDto>, AppError> {
-    let (_, scope) = directory::institution(&state.db, &slug).await?;
-    let view = directory::load_profile(&state.db, &scope, directory::person_id(&id)?).await?;
-    Ok(Json(person_dto(
-        &view.person,
-        &view.department,
-        &view.division,
-        view.supervisor,
-        view.resource_controller,
-    )))
+    let profile = directory::authorized_profile(&state, &actor, &slug, &id).await?;
+    Ok(Json(person_dto(&profile)))
 }
 
-fn person_dto(
-    p: &PersonProfile,
-    department: &str,
-    division: &str,
-    supervisor: Option<tandem_store::people::PersonRef>,
-    resource_controller: Option<tandem_store::people::PersonRef>,
-) -> PersonDto {
-    let to_ref = |r: tandem_store::people::PersonRef| PersonRefDto {
+fn person_dto(view: &directory::ProfileView) -> PersonDto {
+    let p: &PersonProfile = &view.person;
+    let (department, division) = (&view.department, &view.division);
+    let to_ref = |r: &tandem_store::people::PersonRef| PersonRefDto {
         id: r.id.0,
-        name: r.name,
+        name: r.name.clone(),
     };
+    let full = view.view == View::Full;
     PersonDto {
         id: p.id.0,
-        employee_id: p.employee_id.clone(),
+        employee_id: full.then(|| p.employee_id.clone()),
         given_name: p.given_name.clone(),
         family_name: p.family_name.clone(),
         email: p.email.to_string(),
@@ -295,8 +375,12 @@ fn person_dto(
         past_mentees: p.past_mentees,
         location: p.location.clone(),
         contact_channels: p.contact_channels.iter().map(|c| c.code().into()).collect(),
-        supervisor: supervisor.map(to_ref),
-        resource_controller: resource_controller.map(to_ref),
+        supervisor: view.supervisor.as_ref().map(to_ref),
+        resource_controller: view
+            .resource_controller
+            .as_ref()
+            .filter(|_| full)
+            .map(to_ref),
         leadership: p.leadership.code().into(),
     }
 }

@@ -9,6 +9,7 @@ use tandem_store::{Db, InstitutionScope};
 use utoipa::IntoParams;
 
 use crate::AppError;
+use tandem_core::policy::{Action, Target, View};
 
 /// The largest page the API serves.
 pub const MAX_PER_PAGE: i64 = 200;
@@ -109,8 +110,9 @@ impl PeopleQuery {
     }
 }
 
-/// A profile with the names it refers to.
+/// A profile with the names it refers to, and how much of it may be shown.
 pub struct ProfileView {
+    pub view: tandem_core::policy::View,
     pub person: tandem_domain::PersonProfile,
     pub department: String,
     pub division: String,
@@ -160,6 +162,7 @@ pub async fn load_profile(
     let resource_controller = person_ref(db, scope, person.resource_controller_id).await?;
     let direct_reports = tandem_store::people::direct_reports(db, scope, id).await?;
     Ok(ProfileView {
+        view: tandem_core::policy::View::Full,
         person,
         department,
         division,
@@ -167,4 +170,63 @@ pub async fn load_profile(
         resource_controller,
         direct_reports,
     })
+}
+
+/// The institution of a directory route, once the policy allows the actor
+/// to browse it.
+pub async fn directory_scope(
+    state: &crate::AppState,
+    actor: &crate::guard::Actor,
+    slug: &str,
+) -> Result<InstitutionScope, AppError> {
+    let (institution, scope) = self::institution(&state.db, slug).await?;
+    crate::authz::authorize(
+        state,
+        actor,
+        Action::ReadDirectory,
+        Target::institution(institution.id),
+    )
+    .await?;
+    Ok(scope)
+}
+
+/// A profile the actor may open, with only the fields their view allows.
+pub async fn authorized_profile(
+    state: &crate::AppState,
+    actor: &crate::guard::Actor,
+    slug: &str,
+    id: &str,
+) -> Result<ProfileView, AppError> {
+    let (institution, scope) = self::institution(&state.db, slug).await?;
+    let Ok(id) = person_id(id) else {
+        crate::authz::authorize(
+            state,
+            actor,
+            Action::ReadDirectory,
+            Target::institution(institution.id),
+        )
+        .await?;
+        return Err(AppError::NotFound);
+    };
+    let Some(person) = tandem_store::people::get(&state.db, &scope, id).await? else {
+        // Nobody by that id here: "not found", unless the actor may not
+        // even browse this institution, which the policy answers first.
+        crate::authz::authorize(
+            state,
+            actor,
+            Action::ReadDirectory,
+            Target::institution(institution.id),
+        )
+        .await?;
+        return Err(AppError::NotFound);
+    };
+    let view =
+        crate::authz::authorize(state, actor, Action::ReadProfile, Target::person(&person)).await?;
+    let mut profile = load_profile(&state.db, &scope, id).await?;
+    profile.view = view;
+    if view != View::Full {
+        profile.resource_controller = None;
+        profile.person.employee_id = String::new();
+    }
+    Ok(profile)
 }

@@ -17,6 +17,14 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    #[error("sign in first")]
+    Unauthenticated,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("the request's security token is missing or wrong")]
+    CsrfRejected,
+    #[error("too many attempts")]
+    TooManyRequests { retry_after_seconds: i64 },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -26,6 +34,9 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -34,6 +45,10 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::CsrfRejected => "csrf_rejected",
+            AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
         }
     }
@@ -43,6 +58,14 @@ impl AppError {
         match self {
             AppError::NotFound => "Nothing was found at this address.".into(),
             AppError::BadRequest(m) => m.clone(),
+            AppError::Unauthenticated => "Sign in to see this.".into(),
+            AppError::Forbidden => "Your roles do not allow this.".into(),
+            AppError::CsrfRejected => {
+                "This form has expired or did not come from Tandem. Go back, reload the page and try again.".into()
+            }
+            AppError::TooManyRequests { retry_after_seconds } => {
+                format!("Too many attempts. Try again in {retry_after_seconds} seconds.")
+            }
             AppError::Internal(_) => "Something went wrong on our side; it has been logged.".into(),
         }
     }
@@ -81,7 +104,8 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable, machine-readable: not_found, bad_request, internal.
+    /// Stable, machine-readable: not_found, bad_request, unauthenticated,
+    /// forbidden, csrf_rejected, too_many_requests, internal.
     pub code: String,
     pub message: String,
 }
@@ -95,7 +119,49 @@ impl IntoResponse for AppError {
                 message: self.public_message(),
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        self.add_headers(&mut response);
+        response
+    }
+}
+
+impl AppError {
+    /// Retry-After on 429, WWW-Authenticate on 401.
+    pub(crate) fn add_headers(&self, response: &mut Response) {
+        let headers = response.headers_mut();
+        match self {
+            AppError::TooManyRequests {
+                retry_after_seconds,
+            } => {
+                if let Ok(v) = axum::http::HeaderValue::from_str(&retry_after_seconds.to_string()) {
+                    headers.insert(axum::http::header::RETRY_AFTER, v);
+                }
+            }
+            AppError::Unauthenticated => {
+                headers.insert(
+                    axum::http::header::WWW_AUTHENTICATE,
+                    axum::http::HeaderValue::from_static("Bearer"),
+                );
+            }
+            _ => {}
+        }
+    }
+}
+
+impl From<tandem_core::auth::AuthError> for AppError {
+    fn from(e: tandem_core::auth::AuthError) -> Self {
+        use tandem_core::auth::AuthError;
+        match e {
+            AuthError::InvalidCredentials => AppError::BadRequest(e.to_string()),
+            AuthError::WeakPassword(m) => AppError::BadRequest(m),
+            AuthError::TooManyAttempts {
+                retry_after_seconds,
+            } => AppError::TooManyRequests {
+                retry_after_seconds,
+            },
+            AuthError::Store(s) => s.into(),
+            AuthError::Hashing(_) => AppError::Internal(Box::new(e)),
+        }
     }
 }
 

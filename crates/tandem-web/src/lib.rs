@@ -4,9 +4,12 @@
 //! call the store and core crates.
 
 mod api;
+mod authz;
 mod directory;
 mod error;
+pub mod guard;
 mod pages;
+pub mod routes;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
@@ -22,14 +25,38 @@ pub use error::AppError;
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub auth: std::sync::Arc<tandem_core::auth::Auth>,
+    /// Served behind HTTPS: cookies get `Secure`, responses get HSTS.
+    pub secure_cookies: bool,
 }
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tandem API", description = "Faculty mentorship programs: institutions, units and people."),
-    tags((name = "directory", description = "Institutions, departments, divisions and faculty (M1)"))
+    tags((name = "directory", description = "Institutions, departments, divisions and faculty (M1)")),
+    modifiers(&BearerAuth),
+    security(("api_token" = []))
 )]
 struct ApiDoc;
+
+/// Declares personal API tokens (`Authorization: Bearer tdm_...`).
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A personal API token, created on the settings page."))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
@@ -49,6 +76,10 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::guard,
+        ))
         .fallback(error::not_found)
         .with_state(state)
         .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))

@@ -5,6 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::sync::Arc;
+use tandem_core::auth::{Auth, PasswordHasherPool};
+use tandem_core::clock::{Clock, SystemClock};
 use tandem_core::roster::{ImportError, Progress};
 use tandem_domain::InstitutionSlug;
 use tandem_store::Db;
@@ -59,6 +62,28 @@ pub async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
     listen(settings, db, "Tandem").await
 }
 
+/// Password hashes may use every core, and no more.
+fn hasher() -> anyhow::Result<PasswordHasherPool> {
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2);
+    Ok(PasswordHasherPool::new(cores)?)
+}
+
+fn app_state(settings: &Settings, db: Db) -> anyhow::Result<tandem_web::AppState> {
+    let auth = Auth {
+        db: db.clone(),
+        clock: Arc::new(SystemClock),
+        hasher: hasher()?,
+        settings: settings.auth_settings(),
+    };
+    Ok(tandem_web::AppState {
+        db,
+        auth: Arc::new(auth),
+        secure_cookies: settings.secure_cookies(),
+    })
+}
+
 async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitCode> {
     let address = format!("{}:{}", settings.bind, settings.port);
     let listener = tokio::net::TcpListener::bind(&address)
@@ -66,12 +91,15 @@ async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitC
         .with_context(|| format!("cannot listen on {address}"))?;
     let local = listener.local_addr()?;
     println!("{what} is serving on http://{local}/ (press Ctrl-C to stop)");
-    let app = tandem_web::router(tandem_web::AppState { db: db.clone() });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    let app = tandem_web::router(app_state(settings, db.clone())?);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -102,11 +130,20 @@ pub async fn demo(settings: &Settings, seed: u64, serve: bool) -> anyhow::Result
             }
         );
     }
+    let accounts = tandem_core::demo::seed_accounts(&db, &hasher()?, SystemClock.now()).await?;
     println!(
         "demo data ready in {:.2} s (seed {seed}, database {})",
         started.elapsed().as_secs_f64(),
         tandem_store::redact_url(&url)
     );
+    println!(
+        "\nSign in with any of these (password: {}):",
+        tandem_core::demo::DEMO_PASSWORD
+    );
+    for a in &accounts {
+        println!("  {:<26} {}", a.username, a.what);
+    }
+    println!();
     if serve {
         listen(settings, db, "The Tandem demo").await
     } else {
@@ -222,6 +259,130 @@ pub async fn demographics(
         Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         Format::Csv => print!("{}", tandem_core::reports::demographics_csv(&report)?),
         Format::Table => print!("{}", tandem_core::reports::demographics_table(&report)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a password from standard input (one line), or makes one up and
+/// says so. Passwords are never taken as arguments: they would end up in
+/// shell history and process listings.
+fn password_from(stdin: bool) -> anyhow::Result<(String, bool)> {
+    if stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        let password = line.trim_end_matches(['\r', '\n']).to_string();
+        Ok((password, false))
+    } else {
+        Ok((tandem_core::admin::generate_password(), true))
+    }
+}
+
+pub async fn admin(settings: &Settings, command: crate::AdminCommand) -> anyhow::Result<ExitCode> {
+    use crate::AdminCommand::*;
+    let db = open(&settings.database_url("tandem.sqlite3")).await?;
+    let now = SystemClock.now();
+    match command {
+        CreateAccount {
+            username,
+            institution: slug,
+            employee_id,
+            role,
+            unit,
+            password_stdin,
+        } => {
+            let institution = match &slug {
+                Some(s) => Some(institution(&db, s).await?),
+                None => None,
+            };
+            if institution.is_none()
+                && role
+                    .iter()
+                    .any(|r| *r != tandem_domain::Role::SystemOperator)
+            {
+                bail!("an account without --institution can only be a system operator");
+            }
+            let (password, generated) = password_from(password_stdin)?;
+            let hash = hasher()?.hash(&password).await?;
+            tandem_core::admin::create_account(
+                &db,
+                institution.as_ref(),
+                employee_id.as_deref(),
+                &username,
+                &hash,
+                None,
+                now,
+            )
+            .await?;
+            for r in &role {
+                tandem_core::admin::grant_role(&db, &username, *r, unit.as_deref(), None, now)
+                    .await?;
+            }
+            println!("created account {username}");
+            if generated {
+                println!("temporary password: {password}");
+            }
+        }
+        GrantRole {
+            username,
+            role,
+            unit,
+        } => {
+            let added =
+                tandem_core::admin::grant_role(&db, &username, role, unit.as_deref(), None, now)
+                    .await?;
+            println!(
+                "{}",
+                if added {
+                    format!("granted {} to {username}", role.code())
+                } else {
+                    format!("{username} already holds {}", role.code())
+                }
+            );
+        }
+        RevokeRole {
+            username,
+            role,
+            unit,
+        } => {
+            if tandem_core::admin::revoke_role(&db, &username, role, unit.as_deref(), None, now)
+                .await?
+            {
+                println!("revoked {} from {username}", role.code());
+            } else {
+                bail!(
+                    "{username} does not hold {}{}",
+                    role.code(),
+                    unit.map(|u| format!(" in {u}")).unwrap_or_default()
+                );
+            }
+        }
+        ResetPassword {
+            username,
+            password_stdin,
+        } => {
+            let (password, generated) = password_from(password_stdin)?;
+            tandem_core::admin::reset_password(&db, &hasher()?, &username, &password, None, now)
+                .await?;
+            println!("password of {username} reset; their sessions have ended");
+            if generated {
+                println!("temporary password: {password}");
+            }
+        }
+        Disable { username } => {
+            tandem_core::admin::set_disabled(&db, &username, true, None, now).await?;
+            println!("disabled {username}");
+        }
+        Enable { username } => {
+            tandem_core::admin::set_disabled(&db, &username, false, None, now).await?;
+            println!("enabled {username}");
+        }
+        VerifyAudit => match tandem_store::audit::verify(&db).await? {
+            Ok(n) => println!("audit log intact: {n} entries, chain verified"),
+            Err(e) => {
+                eprintln!("audit log TAMPERED: {e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -68,6 +68,11 @@ enum Command {
         #[command(subcommand)]
         what: ReportCommand,
     },
+    /// Accounts, roles and the audit log.
+    Admin {
+        #[command(subcommand)]
+        what: AdminCommand,
+    },
     /// Print the effective settings, secrets redacted.
     Config,
     /// Print the OpenAPI document.
@@ -94,6 +99,62 @@ enum InstitutionCommand {
     },
     /// List institutions.
     List,
+}
+
+fn parse_role(raw: &str) -> Result<tandem_domain::Role, String> {
+    tandem_domain::Role::parse(raw).map_err(|e| e.to_string())
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create an account; prints a temporary password unless --password-stdin.
+    CreateAccount {
+        username: String,
+        /// The institution (omit only for a system operator).
+        #[arg(long)]
+        institution: Option<String>,
+        /// Link the account to this person of the institution.
+        #[arg(long)]
+        employee_id: Option<String>,
+        /// Roles to grant at once (repeatable).
+        #[arg(long, value_parser = parse_role)]
+        role: Vec<tandem_domain::Role>,
+        /// The department or division a facilitator or unit leader covers.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Read the password from standard input instead of generating one.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Grant a role: mentee, mentor, facilitator, unit_leader, evaluator, institution_admin, system_operator.
+    GrantRole {
+        username: String,
+        #[arg(value_parser = parse_role)]
+        role: tandem_domain::Role,
+        /// The department or division, for facilitator and unit_leader.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Revoke a role.
+    RevokeRole {
+        username: String,
+        #[arg(value_parser = parse_role)]
+        role: tandem_domain::Role,
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Set a new password (prints a temporary one unless --password-stdin); sessions end.
+    ResetPassword {
+        username: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Disable an account; its sessions and tokens stop working at once.
+    Disable { username: String },
+    /// Enable a disabled account.
+    Enable { username: String },
+    /// Check the audit log's hash chain; exits non-zero if any entry was altered or removed.
+    VerifyAudit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -198,6 +259,7 @@ async fn run(command: Command, mut settings: settings::Settings) -> anyhow::Resu
                     format,
                 },
         } => commands::demographics(&settings, &institution, format).await,
+        Command::Admin { what } => commands::admin(&settings, what).await,
         Command::Config => {
             println!("{}", serde_json::to_string_pretty(&settings.redacted())?);
             Ok(ExitCode::SUCCESS)

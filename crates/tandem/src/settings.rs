@@ -18,6 +18,13 @@ pub struct Settings {
     pub port: u16,
     /// A tracing filter, e.g. `info` or `tandem=debug,info`.
     pub log: String,
+    /// A session unused this long ends.
+    pub session_idle_minutes: i64,
+    /// A session ends this long after sign-in, used or not.
+    pub session_absolute_hours: i64,
+    /// The address people use, e.g. `https://mentoring.example.org`. When it
+    /// is https, cookies are marked Secure and responses carry HSTS.
+    pub public_url: Option<String>,
 }
 
 /// The defaults, as figment's first layer.
@@ -27,6 +34,8 @@ struct Defaults {
     bind: &'static str,
     port: u16,
     log: &'static str,
+    session_idle_minutes: i64,
+    session_absolute_hours: i64,
 }
 
 /// The per-user data directory (e.g. ~/.local/share/tandem on Linux).
@@ -45,6 +54,8 @@ impl Settings {
             bind: "127.0.0.1",
             port: 8080,
             log: "info,sqlx=warn",
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
         }));
         let file = file
             .map(Path::to_path_buf)
@@ -57,7 +68,28 @@ impl Settings {
             figment = figment.merge(Toml::file(path));
         }
         figment = figment.merge(Env::prefixed("TANDEM_").ignore(&["config", "test_database_url"]));
-        Ok(figment.extract()?)
+        let settings: Settings = figment.extract()?;
+        if !(1..=24 * 60).contains(&settings.session_idle_minutes) {
+            anyhow::bail!("invalid session_idle_minutes: expected 1 to 1440");
+        }
+        if !(1..=24 * 30).contains(&settings.session_absolute_hours) {
+            anyhow::bail!("invalid session_absolute_hours: expected 1 to 720");
+        }
+        Ok(settings)
+    }
+
+    pub fn auth_settings(&self) -> tandem_core::auth::AuthSettings {
+        tandem_core::auth::AuthSettings {
+            idle_timeout: time::Duration::minutes(self.session_idle_minutes),
+            absolute_timeout: time::Duration::hours(self.session_absolute_hours),
+            ..Default::default()
+        }
+    }
+
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 
     /// The database URL in force: the configured one, or SQLite in the
@@ -77,6 +109,9 @@ impl Settings {
             "bind": self.bind,
             "port": self.port,
             "log": self.log,
+            "session_idle_minutes": self.session_idle_minutes,
+            "session_absolute_hours": self.session_absolute_hours,
+            "public_url": self.public_url,
         })
     }
 }

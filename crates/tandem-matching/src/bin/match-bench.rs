@@ -8,16 +8,18 @@
 //! `*.dense.txt`, `*.sparse.txt` or `*.min` (DIMACS). `--gen NAME,...`
 //! generates the named instances in process instead (Rust port of the
 //! generator). `--runs R` repeats each solve and reports the median.
-//! `--stable` also times deferred acceptance (sparse instances; including
-//! building the preference lists) and `--no-verify` skips the certificate
-//! check. Solve time excludes parsing / generation and verification.
+//! `--stable` also times deferred acceptance (sparse instances with one
+//! mentor per mentee; including building the preference lists) and `--no-verify` skips the certificate
+//! check. Solve time excludes parsing / generation and verification; it is
+//! reported as wall seconds and as the thread's CPU seconds
+//! (`solve_cpu_seconds`, what the Python anchors report).
 
 use std::process::ExitCode;
 use std::time::Instant;
 
 use tandem_matching::dense::{solve_dense, verify_dense};
 use tandem_matching::generate::{self, SparseInstance};
-use tandem_matching::stable::{stable_match, verify_stable};
+use tandem_matching::stable::{stable_match, stable_match_ranked, verify_stable};
 use tandem_matching::{Problem, solve, verify};
 
 enum Inst {
@@ -116,6 +118,53 @@ fn generate_named(name: &str) -> Option<Inst> {
     })
 }
 
+/// CPU time of the calling thread in nanoseconds (Linux
+/// `/proc/thread-self/schedstat`), the measure the Python anchors report
+/// (`time.process_time`); robust on a busy machine. `None` elsewhere.
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Wall and CPU clocks started together.
+struct Stopwatch {
+    wall: Instant,
+    cpu: Option<u64>,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch {
+            cpu: thread_cpu_ns(),
+            wall: Instant::now(),
+        }
+    }
+}
+
+/// Wall and CPU seconds of each run (CPU falls back to wall when the
+/// thread's CPU time cannot be read).
+#[derive(Default)]
+struct Times {
+    wall: Vec<f64>,
+    cpu: Vec<f64>,
+}
+
+impl Times {
+    fn push(&mut self, t: &Stopwatch) {
+        let wall = t.wall.elapsed().as_secs_f64();
+        let cpu = match (t.cpu, thread_cpu_ns()) {
+            (Some(a), Some(b)) => b.saturating_sub(a) as f64 * 1e-9,
+            _ => wall,
+        };
+        self.wall.push(wall);
+        self.cpu.push(cpu);
+    }
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -138,12 +187,12 @@ fn run(name: &str, inst: &Inst, runs: usize, stable: bool, check: bool) -> Resul
     let runs = runs.max(1);
     match inst {
         Inst::Dense { n, c } => {
-            let mut times = Vec::new();
+            let mut times = Times::default();
             let mut last = None;
             for _ in 0..runs {
-                let t = Instant::now();
+                let t = Stopwatch::start();
                 let a = solve_dense(*n, c).map_err(|e| e.to_string())?;
-                times.push(t.elapsed().as_secs_f64());
+                times.push(&t);
                 last = Some(a);
             }
             let a = last.ok_or("no run")?;
@@ -152,20 +201,21 @@ fn run(name: &str, inst: &Inst, runs: usize, stable: bool, check: bool) -> Resul
                 true
             };
             println!(
-                "{{\"instance\": \"{name}\", \"objective\": {}, \"solve_seconds\": {:.6}, \"peak_rss_mb\": {:.1}, \"verified\": {verified}}}",
+                "{{\"instance\": \"{name}\", \"objective\": {}, \"solve_seconds\": {:.6}, \"solve_cpu_seconds\": {:.6}, \"peak_rss_mb\": {:.1}, \"verified\": {verified}}}",
                 a.total_cost,
-                median(times),
+                median(times.wall),
+                median(times.cpu),
                 peak_rss_mb()
             );
         }
         Inst::Sparse(s) => {
             let p = Problem::new(&s.to_input()).map_err(|e| e.to_string())?;
-            let mut times = Vec::new();
+            let mut times = Times::default();
             let mut last = None;
             for _ in 0..runs {
-                let t = Instant::now();
+                let t = Stopwatch::start();
                 let a = solve(&p);
-                times.push(t.elapsed().as_secs_f64());
+                times.push(&t);
                 last = Some(a);
             }
             let a = last.ok_or("no run")?;
@@ -174,29 +224,37 @@ fn run(name: &str, inst: &Inst, runs: usize, stable: bool, check: bool) -> Resul
                 true
             };
             print!(
-                "{{\"instance\": \"{name}\", \"objective\": {}, \"solve_seconds\": {:.6}, \"peak_rss_mb\": {:.1}, \"verified\": {verified}, \"matched_slots\": {}, \"total_demand\": {}",
+                "{{\"instance\": \"{name}\", \"objective\": {}, \"solve_seconds\": {:.6}, \"solve_cpu_seconds\": {:.6}, \"peak_rss_mb\": {:.1}, \"verified\": {verified}, \"matched_slots\": {}, \"total_demand\": {}",
                 a.total_cost,
-                median(times),
+                median(times.wall),
+                median(times.cpu),
                 peak_rss_mb(),
                 a.matched_slots,
                 p.total_demand()
             );
             if stable && s.demand == 1 {
-                let mut times = Vec::new();
+                // Timed: building the preference lists (in the ranked form
+                // deferred acceptance runs on) and deferred acceptance.
+                let mut times = Times::default();
                 let mut last = None;
                 for _ in 0..runs {
-                    let t = Instant::now();
-                    let prefs = s.preferences();
-                    let m = stable_match(&prefs, &s.capacity).map_err(|e| e.to_string())?;
-                    times.push(t.elapsed().as_secs_f64());
-                    last = Some((prefs, m));
+                    let t = Stopwatch::start();
+                    let ranked = s.ranked_preferences();
+                    let m = stable_match_ranked(&ranked, &s.capacity).map_err(|e| e.to_string())?;
+                    times.push(&t);
+                    last = Some(m);
                 }
-                let (prefs, m) = last.ok_or("no run")?;
-                let stable_ok = verify_stable(&prefs, &s.capacity, &m).is_ok();
+                let m = last.ok_or("no run")?;
+                // Not timed: the same through the list-of-lists API, and the
+                // independent stability check.
+                let prefs = s.preferences();
+                let same = stable_match(&prefs, &s.capacity).map_err(|e| e.to_string())? == m;
+                let stable_ok = same && verify_stable(&prefs, &s.capacity, &m).is_ok();
                 let matched = m.mentor_of.iter().filter(|x| x.is_some()).count();
                 print!(
-                    ", \"stable_seconds\": {:.6}, \"stable_matched\": {matched}, \"stable_verified\": {stable_ok}",
-                    median(times)
+                    ", \"stable_seconds\": {:.6}, \"stable_cpu_seconds\": {:.6}, \"stable_matched\": {matched}, \"stable_verified\": {stable_ok}",
+                    median(times.wall),
+                    median(times.cpu)
                 );
             }
             println!("}}");

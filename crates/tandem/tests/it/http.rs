@@ -1,9 +1,18 @@
 //! The JSON API, the OpenAPI document, the pages and the probes.
 
 use serde_json::Value;
+use tandem_core::demo::DEMO_PASSWORD;
 use tandem_testkit::dual_test;
 
 async fn seed_demo(db: &tandem_store::Db) {
+    seed_demo_people(db).await;
+    let hasher = tandem_core::auth::PasswordHasherPool::new(1).expect("hasher");
+    tandem_core::demo::seed_accounts(db, &hasher, tandem_store::microsecond_now())
+        .await
+        .expect("demo accounts");
+}
+
+async fn seed_demo_people(db: &tandem_store::Db) {
     tandem_core::demo::seed(
         db,
         2013,
@@ -16,7 +25,11 @@ async fn seed_demo(db: &tandem_store::Db) {
 
 dual_test!(the_directory_api_filters_and_pages, |t| {
     seed_demo(&t.db).await;
-    let app = t.spawn_app().await;
+    let app = t
+        .spawn_app()
+        .await
+        .sign_in("admin@northshore", DEMO_PASSWORD)
+        .await;
 
     let institutions: Value = app
         .get("/api/v1/institutions")
@@ -30,7 +43,11 @@ dual_test!(the_directory_api_filters_and_pages, |t| {
         .iter()
         .filter_map(|i| i["slug"].as_str())
         .collect();
-    assert_eq!(slugs, ["bayview", "northshore"]);
+    assert_eq!(
+        slugs,
+        ["northshore"],
+        "an institution's people see only their own institution"
+    );
 
     let all: Value = app
         .get("/api/v1/institutions/northshore/people?per_page=200")
@@ -129,7 +146,11 @@ dual_test!(the_directory_api_filters_and_pages, |t| {
 
 dual_test!(bad_filters_get_a_clear_400_and_unknowns_a_404, |t| {
     seed_demo(&t.db).await;
-    let app = t.spawn_app().await;
+    let app = t
+        .spawn_app()
+        .await
+        .sign_in("mentee@northshore", DEMO_PASSWORD)
+        .await;
     for (query, field) in [
         ("rank=reader", "rank"),
         ("stream=x", "stream"),
@@ -166,7 +187,11 @@ dual_test!(bad_filters_get_a_clear_400_and_unknowns_a_404, |t| {
 
 dual_test!(a_profile_shows_its_reporting_line, |t| {
     seed_demo(&t.db).await;
-    let app = t.spawn_app().await;
+    let app = t
+        .spawn_app()
+        .await
+        .sign_in("mentee@bayview", DEMO_PASSWORD)
+        .await;
     let list: Value = app
         .get("/api/v1/institutions/bayview/people?rank=assistant_professor&per_page=1")
         .await
@@ -201,18 +226,39 @@ dual_test!(a_profile_shows_its_reporting_line, |t| {
     assert!(html.contains(boss["family_name"].as_str().expect("name")));
 });
 
-dual_test!(the_pages_list_both_institutions_and_filter, |t| {
+dual_test!(the_directory_pages_filter_and_page, |t| {
     seed_demo(&t.db).await;
-    let app = t.spawn_app().await;
+    let app = t
+        .spawn_app()
+        .await
+        .sign_in("mentee@northshore", DEMO_PASSWORD)
+        .await;
     let home = app.get("/").await;
     assert_eq!(home.status(), 200);
     let csp = home.headers()["content-security-policy"]
         .to_str()
         .expect("csp");
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
+    assert_eq!(
+        home.headers()["cache-control"],
+        "no-store",
+        "signed-in pages are not cached"
+    );
     let html = home.text().await.expect("html");
-    assert!(html.contains("Northshore University") && html.contains("Bayview University"));
-    assert!(html.contains("450 faculty") && html.contains("500 faculty"));
+    assert!(html.contains("Welcome, Claire Suzuki"), "{html}");
+    assert!(html.contains("Northshore University"));
+    assert!(
+        !html.contains("Bayview University"),
+        "another institution is invisible"
+    );
+    assert!(
+        html.contains("/i/northshore/people"),
+        "a mentee's navigation leads to the directory"
+    );
+    assert!(
+        !html.contains("/admin/audit"),
+        "a mentee's navigation has no administration"
+    );
 
     let directory = app
         .get("/i/northshore/people")

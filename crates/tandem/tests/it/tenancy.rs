@@ -107,21 +107,57 @@ dual_test!(the_api_answers_404_for_another_institutions_person, |t| {
             .await
             .expect("people")[0]
             .clone();
+    let (north, _) = (
+        tandem_store::institutions::by_slug(&t.db, "north")
+            .await
+            .expect("query")
+            .expect("north"),
+        (),
+    );
+    tandem_testkit::create_account(
+        &t.db,
+        Some(&south),
+        Some("S1"),
+        "ada@south",
+        &[(tandem_domain::Role::Mentee, None)],
+    )
+    .await;
+    tandem_testkit::create_account(
+        &t.db,
+        Some(&north),
+        Some("N1"),
+        "ada@north",
+        &[(tandem_domain::Role::Mentee, None)],
+    )
+    .await;
     let app = t.spawn_app().await;
-    let own = app
+    let south_user = app
+        .sign_in("ada@south", tandem_testkit::TEST_PASSWORD)
+        .await;
+    let own = south_user
         .get(&format!(
             "/api/v1/institutions/south/people/{}",
             south_person.id
         ))
         .await;
     assert_eq!(own.status(), 200);
+    let north_user = app
+        .sign_in("ada@north", tandem_testkit::TEST_PASSWORD)
+        .await;
     for path in [
+        format!("/api/v1/institutions/south/people/{}", south_person.id),
         format!("/api/v1/institutions/north/people/{}", south_person.id),
+        format!("/i/south/people/{}", south_person.id),
         format!("/i/north/people/{}", south_person.id),
+        "/api/v1/institutions/south/people".to_string(),
+        "/i/south/people".to_string(),
     ] {
-        let response = app.get(&path).await;
+        let response = north_user.get(&path).await;
         assert_eq!(response.status(), 404, "{path}");
         let body = response.text().await.expect("body");
-        assert!(!body.contains("Okafor"), "{path} leaked the person: {body}");
+        assert!(
+            !body.contains("S1") && !body.contains("ada@S.org"),
+            "{path} leaked the person: {body}"
+        );
     }
 });

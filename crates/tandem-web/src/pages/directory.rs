@@ -1,0 +1,204 @@
+//! The directory, profiles and unit summaries.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use tandem_core::policy::{Action, Target, View};
+use tandem_core::reports::Demographics;
+use tandem_domain::{Institution, Rank, Stream};
+use tandem_store::people::PersonSummary;
+use tandem_store::units::Division;
+
+use super::{Nav, PageError, percent_encode, render};
+use crate::authz::authorize;
+use crate::directory::{self, PeopleQuery, ProfileView};
+use crate::guard::Actor;
+use crate::{AppError, AppState};
+
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "directory.html")]
+struct DirectoryTemplate {
+    nav: Nav,
+    institution: Institution,
+    people: Vec<PersonSummary>,
+    total: i64,
+    q: String,
+    divisions: Vec<Choice>,
+    ranks: Vec<Choice>,
+    streams: Vec<Choice>,
+    first: i64,
+    last: i64,
+    previous_page: Option<String>,
+    next_page: Option<String>,
+}
+
+fn choices<T: Copy + PartialEq>(
+    all: &[T],
+    selected: Option<T>,
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&v| Choice {
+            value: code(v).into(),
+            label: label(v).into(),
+            selected: Some(v) == selected,
+        })
+        .collect()
+}
+
+/// A directory link that keeps the current filters.
+fn page_link(slug: &str, query: &PeopleQuery, page: i64) -> String {
+    let mut pairs = vec![("page".to_string(), page.to_string())];
+    for (k, v) in [
+        ("q", &query.q),
+        ("division", &query.division),
+        ("rank", &query.rank),
+        ("stream", &query.stream),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+            pairs.push((k.into(), v.into()));
+        }
+    }
+    let encoded: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect();
+    format!("/i/{slug}/people?{}", encoded.join("&"))
+}
+
+pub async fn people(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(slug): Path<String>,
+    Query(query): Query<PeopleQuery>,
+) -> Result<Response, PageError> {
+    let scope = directory::directory_scope(&state, &actor, &slug).await?;
+    let (institution, _) = directory::institution(&state.db, &slug).await?;
+    let request = query.parse()?;
+    let page = tandem_store::people::search(
+        &state.db,
+        &scope,
+        &request.filter,
+        request.per_page,
+        request.offset(),
+    )
+    .await?;
+    let divisions: Vec<Division> = tandem_store::units::divisions(&state.db, &scope).await?;
+    let first = if page.total == 0 {
+        0
+    } else {
+        request.offset() + 1
+    };
+    let last = request.offset() + page.items.len() as i64;
+    let template = DirectoryTemplate {
+        nav: Nav::for_actor(&actor),
+        previous_page: (request.page > 1).then(|| page_link(&slug, &query, request.page - 1)),
+        next_page: (last < page.total).then(|| page_link(&slug, &query, request.page + 1)),
+        q: query.q.clone().unwrap_or_default(),
+        divisions: divisions
+            .into_iter()
+            .map(|d| Choice {
+                selected: Some(d.id) == request.filter.division,
+                value: d.id.to_string(),
+                label: d.name,
+            })
+            .collect(),
+        ranks: choices(Rank::ALL, request.filter.rank, Rank::code, Rank::label),
+        streams: choices(
+            Stream::ALL,
+            request.filter.stream,
+            Stream::code,
+            Stream::label,
+        ),
+        institution,
+        people: page.items,
+        total: page.total,
+        first,
+        last,
+    };
+    Ok(render(&template))
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+struct ProfileTemplate {
+    nav: Nav,
+    institution: Institution,
+    view: ProfileView,
+    full: bool,
+    own: bool,
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let view = directory::authorized_profile(&state, &actor, &slug, &id).await?;
+    let (institution, _) = directory::institution(&state.db, &slug).await?;
+    Ok(render(&ProfileTemplate {
+        nav: Nav::for_actor(&actor),
+        institution,
+        full: view.view == View::Full,
+        own: actor.0.person == Some(view.person.id),
+        view,
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "division.html")]
+struct DivisionTemplate {
+    nav: Nav,
+    institution: Institution,
+    division: Division,
+    summary: Demographics,
+}
+
+/// A division's aggregate picture: counts by gender, rank and stream, with
+/// counts under five suppressed. Never individuals.
+pub async fn division(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, PageError> {
+    let (institution, scope) = directory::institution(&state.db, &slug).await?;
+    let division = match id.parse::<uuid::Uuid>() {
+        Ok(uuid) => tandem_store::units::divisions(&state.db, &scope)
+            .await?
+            .into_iter()
+            .find(|d| d.id.0 == uuid),
+        Err(_) => None,
+    };
+    let Some(division) = division else {
+        authorize(
+            &state,
+            &actor,
+            Action::ReadInstitution,
+            Target::institution(institution.id),
+        )
+        .await?;
+        return Err(AppError::NotFound.into());
+    };
+    authorize(
+        &state,
+        &actor,
+        Action::ReadUnitSummary,
+        Target::division(institution.id, division.department_id, division.id),
+    )
+    .await?;
+    let summary =
+        tandem_core::reports::division_demographics(&state.db, &institution, &division).await?;
+    Ok(render(&DivisionTemplate {
+        nav: Nav::for_actor(&actor),
+        institution,
+        division,
+        summary,
+    }))
+}

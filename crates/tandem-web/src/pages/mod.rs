@@ -1,0 +1,202 @@
+//! Server-rendered pages: plain HTML and CSS served by the binary, no
+//! script. Every page shows the navigation the caller's roles allow.
+
+mod account;
+mod admin;
+mod directory;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use tandem_core::auth::Principal;
+use tandem_core::policy::{Action, may_ever};
+
+use crate::guard::Actor;
+use crate::{AppError, AppState};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(account::home))
+        .route(
+            "/sign-in",
+            get(account::sign_in_page).post(account::sign_in),
+        )
+        .route("/sign-out", post(account::sign_out))
+        .route(
+            "/profile/edit",
+            get(account::edit_profile_page).post(account::edit_profile),
+        )
+        .route("/settings", get(account::settings_page))
+        .route("/settings/password", post(account::change_password))
+        .route("/settings/tokens", post(account::create_token))
+        .route("/settings/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/i/{slug}/people", get(directory::people))
+        .route("/i/{slug}/people/{id}", get(directory::profile))
+        .route("/i/{slug}/divisions/{id}", get(directory::division))
+        .route("/admin/permissions", get(admin::permissions))
+        .route("/admin/audit", get(admin::audit))
+        .route("/assets/tandem.css", get(stylesheet))
+}
+
+const STYLESHEET: &str = include_str!("../../assets/tandem.css");
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+}
+
+/// One link of the navigation bar.
+pub struct NavLink {
+    pub href: String,
+    pub label: String,
+}
+
+/// What the layout needs: who is signed in, their links, and the CSRF token
+/// for the sign-out form.
+pub struct Nav {
+    pub signed_in: bool,
+    pub username: String,
+    pub roles: String,
+    pub csrf: String,
+    pub links: Vec<NavLink>,
+}
+
+impl Nav {
+    pub fn anonymous() -> Nav {
+        Nav {
+            signed_in: false,
+            username: String::new(),
+            roles: String::new(),
+            csrf: String::new(),
+            links: Vec::new(),
+        }
+    }
+
+    pub fn for_principal(p: &Principal) -> Nav {
+        let mut links = vec![NavLink {
+            href: "/".into(),
+            label: "Home".into(),
+        }];
+        if let Some(inst) = &p.institution {
+            if may_ever(p, Action::ReadDirectory) {
+                links.push(NavLink {
+                    href: format!("/i/{}/people", inst.slug),
+                    label: "Directory".into(),
+                });
+            }
+            if let Some(person) = p.person {
+                links.push(NavLink {
+                    href: format!("/i/{}/people/{person}", inst.slug),
+                    label: "My profile".into(),
+                });
+            }
+        }
+        links.push(NavLink {
+            href: "/settings".into(),
+            label: "Settings".into(),
+        });
+        if may_ever(p, Action::ReadPermissions) {
+            links.push(NavLink {
+                href: "/admin/permissions".into(),
+                label: "Permissions".into(),
+            });
+        }
+        if may_ever(p, Action::ReadAudit) {
+            links.push(NavLink {
+                href: "/admin/audit".into(),
+                label: "Audit log".into(),
+            });
+        }
+        let mut roles: Vec<&str> = p.grants.iter().map(|g| g.role.label()).collect();
+        roles.dedup();
+        Nav {
+            signed_in: true,
+            username: p.username.clone(),
+            roles: roles.join(", "),
+            csrf: p.csrf_token.clone().unwrap_or_default(),
+            links,
+        }
+    }
+
+    pub fn for_actor(actor: &Actor) -> Nav {
+        Self::for_principal(&actor.0)
+    }
+}
+
+/// A page error, shown as a page.
+pub struct PageError(AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<tandem_store::StoreError> for PageError {
+    fn from(e: tandem_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        error_page(self.0)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    nav: Nav,
+    title: String,
+    message: String,
+}
+
+pub(crate) fn error_page(error: AppError) -> Response {
+    error.log();
+    let status = error.status();
+    let page = ErrorTemplate {
+        nav: Nav::anonymous(),
+        title: match status {
+            StatusCode::NOT_FOUND => "Not found".into(),
+            StatusCode::BAD_REQUEST => "That request could not be understood".into(),
+            StatusCode::FORBIDDEN => "Not allowed".into(),
+            StatusCode::TOO_MANY_REQUESTS => "Too many attempts".into(),
+            StatusCode::UNAUTHORIZED => "Sign in first".into(),
+            _ => "Something went wrong".into(),
+        },
+        message: error.public_message(),
+    };
+    let mut response = (status, render(&page)).into_response();
+    error.add_headers(&mut response);
+    response
+}
+
+pub(crate) fn render<T: Template>(page: &T) -> Response {
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response()
+        }
+    }
+}
+
+/// Percent-encodes a query-string value.
+pub fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

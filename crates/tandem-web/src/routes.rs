@@ -1,0 +1,104 @@
+//! Every route Tandem serves, with who may reach it. The guard refuses any
+//! request whose route is not listed here (deny by default), and a test
+//! checks that every route in the router and the OpenAPI document is.
+
+use tandem_core::policy::Action;
+
+/// Who may reach a route before the handler looks at the object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account; the handler shows only the account's own data.
+    SignedIn,
+    /// A signed-in account that the policy allows this action on the
+    /// object the handler resolves.
+    Policy(Action),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn r(method: &'static str, path: &'static str, access: Access) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+    }
+}
+
+use Access::*;
+use Action::*;
+
+pub const ROUTES: &[RouteSpec] = &[
+    // Probes and assets.
+    r("GET", "/healthz", Public),
+    r("GET", "/readyz", Public),
+    r("GET", "/assets/tandem.css", Public),
+    r("GET", "/api/openapi.json", Public),
+    // Signing in and out.
+    r("GET", "/sign-in", Public),
+    r("POST", "/sign-in", Public),
+    r("POST", "/sign-out", SignedIn),
+    // Pages.
+    r("GET", "/", SignedIn),
+    r("GET", "/i/{slug}/people", Policy(ReadDirectory)),
+    r("GET", "/i/{slug}/people/{id}", Policy(ReadProfile)),
+    r("GET", "/i/{slug}/divisions/{id}", Policy(ReadUnitSummary)),
+    r("GET", "/profile/edit", Policy(EditProfile)),
+    r("POST", "/profile/edit", Policy(EditProfile)),
+    r("GET", "/settings", Policy(ManageOwnCredentials)),
+    r("POST", "/settings/password", Policy(ManageOwnCredentials)),
+    r("POST", "/settings/tokens", Policy(ManageOwnCredentials)),
+    r(
+        "POST",
+        "/settings/tokens/{id}/revoke",
+        Policy(ManageOwnCredentials),
+    ),
+    r("GET", "/admin/permissions", Policy(ReadPermissions)),
+    r("GET", "/admin/audit", Policy(ReadAudit)),
+    // The JSON API.
+    r("GET", "/api/v1/me", SignedIn),
+    r("GET", "/api/v1/institutions", SignedIn),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}",
+        Policy(ReadInstitution),
+    ),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}/departments",
+        Policy(ReadDirectory),
+    ),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}/divisions",
+        Policy(ReadDirectory),
+    ),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}/people",
+        Policy(ReadDirectory),
+    ),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}/people/{id}",
+        Policy(ReadProfile),
+    ),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}/reports/demographics",
+        Policy(ReadReports),
+    ),
+];
+
+/// The spec of a matched route, if it is listed.
+pub fn find(method: &str, path: &str) -> Option<&'static RouteSpec> {
+    ROUTES
+        .iter()
+        .find(|r| r.path == path && r.method.eq_ignore_ascii_case(method))
+}
