@@ -325,8 +325,15 @@ impl Auth {
     ) -> Result<NewSession, AuthError> {
         let token = new_token();
         let csrf_token = new_token();
-        tandem_store::sessions::create(&self.db, &token_hash(&token), account.id, &csrf_token, now)
-            .await?;
+        tandem_store::sessions::create(
+            &self.db,
+            &token_hash(&token),
+            account.id,
+            &csrf_token,
+            account.credentials_version,
+            now,
+        )
+        .await?;
         Ok(NewSession {
             token,
             csrf_token,
@@ -349,7 +356,7 @@ impl Auth {
             return Ok(None);
         }
         let Some(principal) = self
-            .principal(session.account_id, Some(session.created_at))
+            .principal(session.account_id, Some(session.credentials_version))
             .await?
         else {
             return Ok(None);
@@ -380,12 +387,15 @@ impl Auth {
     async fn principal(
         &self,
         account: AccountId,
-        session_started: Option<OffsetDateTime>,
+        session_credentials: Option<i64>,
     ) -> Result<Option<Principal>, StoreError> {
         let Some(account) = tandem_store::accounts::by_id(&self.db, account).await? else {
             return Ok(None);
         };
-        if account.disabled || session_started.is_some_and(|s| s < account.credentials_changed_at) {
+        // A password change, reset or disable bumps the version: sessions
+        // made before it stop working.
+        if account.disabled || session_credentials.is_some_and(|v| v != account.credentials_version)
+        {
             return Ok(None);
         }
         let institution = match account.institution_id {
@@ -433,6 +443,9 @@ impl Auth {
         let hash = self.hasher.hash(new).await?;
         let now = self.clock.now();
         tandem_store::accounts::set_password(&self.db, account.id, &hash, now).await?;
+        let account = tandem_store::accounts::by_id(&self.db, account.id)
+            .await?
+            .ok_or(AuthError::InvalidCredentials)?;
         self.start_session(&account, now).await
     }
 

@@ -19,6 +19,8 @@ pub struct Account {
     pub password_hash: String,
     pub disabled: bool,
     pub credentials_changed_at: OffsetDateTime,
+    /// Bumped whenever existing sessions must stop working.
+    pub credentials_version: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -30,6 +32,7 @@ struct AccountRow {
     password_hash: String,
     disabled: bool,
     credentials_changed_at: OffsetDateTime,
+    credentials_version: i64,
 }
 
 impl From<AccountRow> for Account {
@@ -42,12 +45,13 @@ impl From<AccountRow> for Account {
             password_hash: r.password_hash,
             disabled: r.disabled,
             credentials_changed_at: r.credentials_changed_at,
+            credentials_version: r.credentials_version,
         }
     }
 }
 
-const ACCOUNT_COLUMNS: &str =
-    "id, institution_id, person_id, username, password_hash, disabled, credentials_changed_at";
+const ACCOUNT_COLUMNS: &str = "id, institution_id, person_id, username, password_hash, disabled, \
+     credentials_changed_at, credentials_version";
 
 /// What a new account is made of.
 pub struct NewAccount<'a> {
@@ -120,7 +124,8 @@ pub async fn set_password(
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
     let changed = on_pool!(db, pool => sqlx::query(
-        "UPDATE accounts SET password_hash = $2, credentials_changed_at = $3 WHERE id = $1",
+        "UPDATE accounts SET password_hash = $2, credentials_changed_at = $3, \
+         credentials_version = credentials_version + 1 WHERE id = $1",
     )
     .bind(id.0)
     .bind(hash)
@@ -140,7 +145,8 @@ pub async fn set_disabled(
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
     let changed = on_pool!(db, pool => sqlx::query(
-        "UPDATE accounts SET disabled = $2, credentials_changed_at = $3 WHERE id = $1",
+        "UPDATE accounts SET disabled = $2, credentials_changed_at = $3, \
+         credentials_version = credentials_version + 1 WHERE id = $1",
     )
     .bind(id.0)
     .bind(disabled)

@@ -11,6 +11,8 @@ use uuid::Uuid;
 pub struct SessionRecord {
     pub account_id: AccountId,
     pub csrf_token: String,
+    /// The account's credentials version when the session began.
+    pub credentials_version: i64,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
     pub ended: bool,
@@ -21,15 +23,17 @@ pub async fn create(
     token_hash: &str,
     account: AccountId,
     csrf_token: &str,
+    credentials_version: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
     on_pool!(db, pool => sqlx::query(
-        "INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at) \
-         VALUES ($1, $2, $3, $4, $4)",
+        "INSERT INTO sessions (token_hash, account_id, csrf_token, credentials_version, created_at, last_seen_at) \
+         VALUES ($1, $2, $3, $4, $5, $5)",
     )
     .bind(token_hash)
     .bind(account.0)
     .bind(csrf_token)
+    .bind(credentials_version)
     .bind(DbTime(now))
     .execute(pool)
     .await
@@ -37,28 +41,32 @@ pub async fn create(
     Ok(())
 }
 
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    account_id: Uuid,
+    csrf_token: String,
+    credentials_version: i64,
+    created_at: OffsetDateTime,
+    last_seen_at: OffsetDateTime,
+    ended_at: Option<OffsetDateTime>,
+}
+
 pub async fn find(db: &Db, token_hash: &str) -> Result<Option<SessionRecord>, StoreError> {
-    let row: Option<(
-        Uuid,
-        String,
-        OffsetDateTime,
-        OffsetDateTime,
-        Option<OffsetDateTime>,
-    )> = on_pool!(db, pool => sqlx::query_as(
-        "SELECT account_id, csrf_token, created_at, last_seen_at, ended_at FROM sessions WHERE token_hash = $1",
+    let row: Option<SessionRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT account_id, csrf_token, credentials_version, created_at, last_seen_at, ended_at \
+         FROM sessions WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(pool)
     .await?);
-    Ok(row.map(
-        |(account, csrf_token, created_at, last_seen_at, ended_at)| SessionRecord {
-            account_id: AccountId(account),
-            csrf_token,
-            created_at,
-            last_seen_at,
-            ended: ended_at.is_some(),
-        },
-    ))
+    Ok(row.map(|r| SessionRecord {
+        account_id: AccountId(r.account_id),
+        csrf_token: r.csrf_token,
+        credentials_version: r.credentials_version,
+        created_at: r.created_at,
+        last_seen_at: r.last_seen_at,
+        ended: r.ended_at.is_some(),
+    }))
 }
 
 /// Records activity, for the idle limit.

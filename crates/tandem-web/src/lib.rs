@@ -8,7 +8,7 @@ mod authz;
 mod directory;
 mod error;
 pub mod guard;
-mod pages;
+pub mod pages;
 pub mod routes;
 
 use axum::Router;

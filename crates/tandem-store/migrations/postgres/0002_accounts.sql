@@ -9,6 +9,7 @@ CREATE TABLE accounts (
     password_hash        TEXT NOT NULL,
     disabled             BOOLEAN NOT NULL DEFAULT FALSE,
     credentials_changed_at TIMESTAMPTZ NOT NULL,
+    credentials_version  BIGINT NOT NULL DEFAULT 0,
     created_at           TIMESTAMPTZ NOT NULL,
     UNIQUE (person_id),
     FOREIGN KEY (institution_id, person_id) REFERENCES people (institution_id, id)
@@ -31,6 +32,7 @@ CREATE TABLE sessions (
     token_hash      TEXT PRIMARY KEY NOT NULL,
     account_id      UUID NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     csrf_token      TEXT NOT NULL,
+    credentials_version BIGINT NOT NULL,
     created_at      TIMESTAMPTZ NOT NULL,
     last_seen_at    TIMESTAMPTZ NOT NULL,
     ended_at        TIMESTAMPTZ

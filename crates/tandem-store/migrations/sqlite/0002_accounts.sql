@@ -11,6 +11,9 @@ CREATE TABLE accounts (
     password_hash        TEXT NOT NULL,
     disabled             INTEGER NOT NULL DEFAULT 0,
     credentials_changed_at TEXT NOT NULL,
+    -- Bumped by a password change, reset or disable; a session made under
+    -- an older value no longer works.
+    credentials_version  INTEGER NOT NULL DEFAULT 0,
     created_at           TEXT NOT NULL,
     UNIQUE (person_id),
     FOREIGN KEY (institution_id, person_id) REFERENCES people (institution_id, id)
@@ -36,6 +39,7 @@ CREATE TABLE sessions (
     token_hash      TEXT PRIMARY KEY NOT NULL,
     account_id      BLOB NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     csrf_token      TEXT NOT NULL,
+    credentials_version INTEGER NOT NULL,
     created_at      TEXT NOT NULL,
     last_seen_at    TEXT NOT NULL,
     ended_at        TEXT

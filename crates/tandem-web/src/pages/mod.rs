@@ -9,35 +9,51 @@ use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tandem_core::auth::Principal;
 use tandem_core::policy::{Action, may_ever};
 
 use crate::guard::Actor;
 use crate::{AppError, AppState};
 
+/// Every page route: (method, path, handler). The router is built from
+/// this list, and a test checks each entry against the route table.
+fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
+    vec![
+        ("GET", "/", get(account::home)),
+        ("GET", "/sign-in", get(account::sign_in_page)),
+        ("POST", "/sign-in", post(account::sign_in)),
+        ("POST", "/sign-out", post(account::sign_out)),
+        ("GET", "/profile/edit", get(account::edit_profile_page)),
+        ("POST", "/profile/edit", post(account::edit_profile)),
+        ("GET", "/settings", get(account::settings_page)),
+        ("POST", "/settings/password", post(account::change_password)),
+        ("POST", "/settings/tokens", post(account::create_token)),
+        (
+            "POST",
+            "/settings/tokens/{id}/revoke",
+            post(account::revoke_token),
+        ),
+        ("GET", "/i/{slug}/people", get(directory::people)),
+        ("GET", "/i/{slug}/people/{id}", get(directory::profile)),
+        ("GET", "/i/{slug}/divisions/{id}", get(directory::division)),
+        ("GET", "/admin/permissions", get(admin::permissions)),
+        ("GET", "/admin/audit", get(admin::audit)),
+        ("GET", "/assets/tandem.css", get(stylesheet)),
+    ]
+}
+
+/// The (method, path) of every page route, for the route-table test.
+pub fn page_route_list() -> Vec<(&'static str, &'static str)> {
+    page_routes().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(account::home))
-        .route(
-            "/sign-in",
-            get(account::sign_in_page).post(account::sign_in),
-        )
-        .route("/sign-out", post(account::sign_out))
-        .route(
-            "/profile/edit",
-            get(account::edit_profile_page).post(account::edit_profile),
-        )
-        .route("/settings", get(account::settings_page))
-        .route("/settings/password", post(account::change_password))
-        .route("/settings/tokens", post(account::create_token))
-        .route("/settings/tokens/{id}/revoke", post(account::revoke_token))
-        .route("/i/{slug}/people", get(directory::people))
-        .route("/i/{slug}/people/{id}", get(directory::profile))
-        .route("/i/{slug}/divisions/{id}", get(directory::division))
-        .route("/admin/permissions", get(admin::permissions))
-        .route("/admin/audit", get(admin::audit))
-        .route("/assets/tandem.css", get(stylesheet))
+    page_routes()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
 }
 
 const STYLESHEET: &str = include_str!("../../assets/tandem.css");

@@ -2,6 +2,7 @@
 //! declared with `dual_test!` and run on SQLite and on PostgreSQL, each on
 //! a fresh database.
 
+mod auth;
 mod demo;
 mod http;
 mod import;
