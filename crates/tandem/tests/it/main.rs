@@ -6,6 +6,7 @@ mod auth;
 mod demo;
 mod http;
 mod import;
+mod matrix;
 mod schema;
 mod support;
 mod tenancy;

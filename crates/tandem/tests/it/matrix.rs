@@ -1,0 +1,634 @@
+//! The authorization matrix: every route of the route table, for every
+//! role (and for someone not signed in), against objects of the caller's
+//! own institution and of a mirror-image other institution, each in three
+//! relations to the caller (their own, one they are paired with, an
+//! unrelated one). Every cell's expected status is written out below; a
+//! route or role without a declared row fails the test. Canary values in
+//! every restricted field must never reach a caller who may not see them.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::support::*;
+use tandem_core::auth::AuthSettings;
+use tandem_core::roster::{NoProgress, parse_roster};
+use tandem_domain::Role;
+use tandem_testkit::{Session, TEST_PASSWORD, TestApp, TestContext, create_account, dual_test};
+use tandem_web::routes::{Access, ROUTES};
+
+/// Callers: someone signed out, then one account per role.
+const ACTORS: &[&str] = &[
+    "anonymous",
+    "mentee",
+    "mentor",
+    "facilitator",
+    "leader",
+    "evaluator",
+    "admin",
+    "operator",
+];
+
+/// Expected statuses per route and caller: `same` then `other`
+/// institution, each for (own, paired, unrelated) objects. A single
+/// status means all six cells; `A | B` means A for the three same-
+/// institution cells and B for the three others; otherwise six statuses.
+const EXPECTED: &[(&str, &[(&str, &str)])] = &[
+    ("GET /healthz", &[("*", "200")]),
+    ("GET /readyz", &[("*", "200")]),
+    ("GET /assets/tandem.css", &[("*", "200")]),
+    ("GET /api/openapi.json", &[("*", "200")]),
+    ("GET /sign-in", &[("anonymous", "200"), ("*", "303")]),
+    // Wrong credentials on purpose; signed out, the form's token is missing.
+    ("POST /sign-in", &[("anonymous", "403"), ("*", "401")]),
+    ("POST /sign-out", &[("anonymous", "403"), ("*", "303")]),
+    ("GET /", &[("anonymous", "303"), ("*", "200")]),
+    (
+        "GET /i/{slug}/people",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 | 404"),
+            ("mentor", "200 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "200 | 404"),
+            ("evaluator", "403 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
+    (
+        "GET /i/{slug}/people/{id}",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 | 404"),
+            ("mentor", "200 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "200 | 404"),
+            ("evaluator", "403 | 404"),
+            ("admin", "404 200 200 404 404 404"),
+            ("operator", "404"),
+        ],
+    ),
+    (
+        "GET /i/{slug}/divisions/{id}",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "403 | 404"),
+            ("mentor", "403 | 404"),
+            ("facilitator", "200 200 403 404 404 404"),
+            ("leader", "200 200 403 404 404 404"),
+            ("evaluator", "200 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
+    (
+        "GET /profile/edit",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200"),
+            ("mentor", "200"),
+            ("facilitator", "200"),
+            ("leader", "200"),
+            ("evaluator", "404"),
+            ("admin", "404"),
+            ("operator", "404"),
+        ],
+    ),
+    (
+        "POST /profile/edit",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "303"),
+            ("mentor", "303"),
+            ("facilitator", "303"),
+            ("leader", "303"),
+            ("evaluator", "404"),
+            ("admin", "404"),
+            ("operator", "404"),
+        ],
+    ),
+    ("GET /settings", &[("anonymous", "303"), ("*", "200")]),
+    // The current password is wrong on purpose: nothing changes.
+    (
+        "POST /settings/password",
+        &[("anonymous", "403"), ("*", "400")],
+    ),
+    (
+        "POST /settings/tokens",
+        &[("anonymous", "403"), ("*", "200")],
+    ),
+    // Own token: revoked; anyone else's: not found.
+    (
+        "POST /settings/tokens/{id}/revoke",
+        &[("anonymous", "403"), ("*", "303 404 404 404 404 404")],
+    ),
+    (
+        "GET /admin/permissions",
+        &[
+            ("anonymous", "303"),
+            ("admin", "200"),
+            ("operator", "200"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "GET /admin/audit",
+        &[("anonymous", "303"), ("admin", "200"), ("*", "403")],
+    ),
+    ("GET /api/v1/me", &[("anonymous", "401"), ("*", "200")]),
+    (
+        "GET /api/v1/institutions",
+        &[("anonymous", "401"), ("*", "200")],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}",
+        &[
+            ("anonymous", "401"),
+            ("operator", "200"),
+            ("*", "200 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}/departments",
+        &[
+            ("anonymous", "401"),
+            ("evaluator", "403 | 404"),
+            ("operator", "404"),
+            ("*", "200 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}/divisions",
+        &[
+            ("anonymous", "401"),
+            ("evaluator", "403 | 404"),
+            ("operator", "404"),
+            ("*", "200 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}/people",
+        &[
+            ("anonymous", "401"),
+            ("evaluator", "403 | 404"),
+            ("operator", "404"),
+            ("*", "200 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}/people/{id}",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "200 | 404"),
+            ("mentor", "200 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "200 | 404"),
+            ("evaluator", "403 | 404"),
+            ("admin", "404 200 200 404 404 404"),
+            ("operator", "404"),
+        ],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}/reports/demographics",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "403 | 404"),
+            ("mentor", "403 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "403 | 404"),
+            ("evaluator", "200 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
+];
+
+const RELATIONS: [&str; 3] = ["own", "paired", "unrelated"];
+
+/// The six expected statuses of one route for one caller.
+fn expected(route: &str, actor: &str) -> [u16; 6] {
+    let rows = EXPECTED
+        .iter()
+        .find(|(r, _)| *r == route)
+        .unwrap_or_else(|| panic!("no expectations declared for route {route}"))
+        .1;
+    let spec = rows
+        .iter()
+        .find(|(a, _)| *a == actor)
+        .or_else(|| rows.iter().find(|(a, _)| *a == "*"))
+        .unwrap_or_else(|| panic!("no expectation declared for {actor} on {route}"))
+        .1;
+    let parse = |s: &str| {
+        s.trim()
+            .parse::<u16>()
+            .unwrap_or_else(|_| panic!("bad status {s:?} for {route}"))
+    };
+    if let Some((same, other)) = spec.split_once('|') {
+        let (s, o) = (parse(same), parse(other));
+        return [s, s, s, o, o, o];
+    }
+    let all: Vec<u16> = spec.split_whitespace().map(parse).collect();
+    match all.len() {
+        1 => [all[0]; 6],
+        6 => [all[0], all[1], all[2], all[3], all[4], all[5]],
+        n => panic!("{route} / {actor}: {n} statuses, expected 1, 2 or 6"),
+    }
+}
+
+/// Employee ids double as canaries: they are shown only to the person, to
+/// administrators and to facilitators of the person's unit.
+const PEOPLE: &[(&str, &str, &str)] = &[
+    // (code, division, leadership)
+    ("MENTEE", "Cardiology", "none"),
+    ("MENTOR", "Cardiology", "none"),
+    ("FACILITATOR", "Cardiology", "none"),
+    ("LEADER", "Cardiology", "division_director"),
+    ("PAIRED", "Cardiology", "none"),
+    ("OTHER", "Nephrology", "none"),
+];
+
+fn canary(institution: &str, code: &str) -> String {
+    format!("CANARY{}{}", institution.to_uppercase(), code)
+}
+
+struct World {
+    app: TestApp,
+    /// Per institution: person code -> id; division name -> id.
+    people: BTreeMap<(String, String), String>,
+    divisions: BTreeMap<(String, String), String>,
+    /// Per institution and actor: that actor's API token id.
+    tokens: BTreeMap<(String, String), String>,
+}
+
+async fn build(t: &TestContext) -> World {
+    for slug in ["north", "south"] {
+        let institution = create_institution(&t.db, slug).await;
+        let mut csv = format!("{HEADER}\n");
+        for (i, (code, division, leadership)) in PEOPLE.iter().enumerate() {
+            csv.push_str(&format!(
+                "{},Given{i},Family{i},{}@{slug}.org,Medicine,{division},professor,scientist,F,2001-01-01,,,{leadership},,,,,\n",
+                canary(slug, code),
+                code.to_lowercase(),
+            ));
+        }
+        let records = parse_roster(csv.as_bytes()).expect("valid roster");
+        tandem_core::roster::import_roster(
+            &t.db,
+            &institution,
+            &records,
+            tandem_store::microsecond_now(),
+            &mut uuid::Uuid::new_v4,
+            &NoProgress,
+        )
+        .await
+        .expect("import");
+        let linked = |code: &str| Some(canary(slug, code));
+        let accounts: [(&str, Option<String>, Role, Option<&str>); 6] = [
+            ("mentee", linked("MENTEE"), Role::Mentee, None),
+            ("mentor", linked("MENTOR"), Role::Mentor, None),
+            (
+                "facilitator",
+                linked("FACILITATOR"),
+                Role::Facilitator,
+                Some("Cardiology"),
+            ),
+            (
+                "leader",
+                linked("LEADER"),
+                Role::UnitLeader,
+                Some("Cardiology"),
+            ),
+            ("evaluator", None, Role::Evaluator, None),
+            ("admin", None, Role::InstitutionAdmin, None),
+        ];
+        for (name, person, role, unit) in accounts {
+            create_account(
+                &t.db,
+                Some(&institution),
+                person.as_deref(),
+                &format!("{name}@{slug}"),
+                &[(role, unit)],
+            )
+            .await;
+        }
+    }
+    create_account(
+        &t.db,
+        None,
+        None,
+        "operator",
+        &[(Role::SystemOperator, None)],
+    )
+    .await;
+
+    let mut people = BTreeMap::new();
+    let mut divisions = BTreeMap::new();
+    for slug in ["north", "south"] {
+        let institution = tandem_store::institutions::by_slug(&t.db, slug)
+            .await
+            .expect("query")
+            .expect("exists");
+        let scope = tandem_store::InstitutionScope::of(&institution);
+        for p in tandem_store::people::all(&t.db, &scope)
+            .await
+            .expect("people")
+        {
+            let code = p
+                .employee_id
+                .trim_start_matches(&format!("CANARY{}", slug.to_uppercase()))
+                .to_string();
+            people.insert((slug.to_string(), code), p.id.to_string());
+        }
+        for d in tandem_store::units::divisions(&t.db, &scope)
+            .await
+            .expect("divisions")
+        {
+            divisions.insert((slug.to_string(), d.name), d.id.to_string());
+        }
+    }
+    // Lots of sign-ins from one address and failures on one account: lift
+    // the rate limits, which have their own tests.
+    let settings = AuthSettings {
+        attempts_per_address_per_minute: 1_000_000,
+        free_failures_per_account: 1_000_000,
+        ..AuthSettings::default()
+    };
+    let app = t.spawn_app_with(settings).await;
+    World {
+        app,
+        people,
+        divisions,
+        tokens: BTreeMap::new(),
+    }
+}
+
+fn username(actor: &str, slug: &str) -> String {
+    if actor == "operator" {
+        "operator".into()
+    } else {
+        format!("{actor}@{slug}")
+    }
+}
+
+/// The path of one cell: the route with its parameters filled in.
+fn path_for(
+    world: &World,
+    route_path: &str,
+    actor: &str,
+    own_slug: &str,
+    slug: &str,
+    relation: &str,
+) -> String {
+    let person_code = match relation {
+        "own" => match actor {
+            "mentee" => "MENTEE",
+            "mentor" => "MENTOR",
+            "facilitator" => "FACILITATOR",
+            "leader" => "LEADER",
+            // An account without a person has no own profile.
+            _ => "NOBODY",
+        },
+        "paired" => "PAIRED",
+        _ => "OTHER",
+    };
+    let person = world
+        .people
+        .get(&(slug.to_string(), person_code.to_string()))
+        .cloned()
+        .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into());
+    let division = match relation {
+        "unrelated" => "Nephrology",
+        _ => "Cardiology",
+    };
+    let division = world.divisions[&(slug.to_string(), division.to_string())].clone();
+    let token_owner = if relation == "own" && slug == own_slug {
+        actor
+    } else {
+        "admin"
+    };
+    let token = world
+        .tokens
+        .get(&(slug.to_string(), token_owner.to_string()))
+        .cloned()
+        .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into());
+    let id = if route_path.contains("/divisions/") {
+        division
+    } else if route_path.contains("/tokens/") {
+        token
+    } else {
+        person
+    };
+    route_path.replace("{slug}", slug).replace("{id}", &id)
+}
+
+fn form_for(route_path: &str) -> Vec<(&'static str, &'static str)> {
+    match route_path {
+        "/sign-in" => vec![
+            ("username", "nobody@north"),
+            ("password", "not the password"),
+        ],
+        "/settings/password" => vec![
+            ("current", "not the current password"),
+            ("new", "a new password, long"),
+            ("confirm", "a new password, long"),
+        ],
+        "/settings/tokens" => vec![("name", "matrix")],
+        "/profile/edit" => vec![
+            ("research_interests", "matrix testing"),
+            ("pace", "deliberative"),
+            ("channel", "email"),
+        ],
+        _ => vec![],
+    }
+}
+
+/// Which canaries `actor` of `own_slug` may see.
+fn may_see(actor: &str, own_slug: &str) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    let own_code = match actor {
+        "mentee" => Some("MENTEE"),
+        "mentor" => Some("MENTOR"),
+        "facilitator" => Some("FACILITATOR"),
+        "leader" => Some("LEADER"),
+        _ => None,
+    };
+    if let Some(code) = own_code {
+        set.insert(canary(own_slug, code));
+    }
+    for (code, division, _) in PEOPLE {
+        if actor == "admin" || (actor == "facilitator" && *division == "Cardiology") {
+            set.insert(canary(own_slug, code));
+        }
+    }
+    set
+}
+
+async fn run_matrix(t: TestContext) {
+    let mut world = build(&t).await;
+    let every_route: Vec<String> = ROUTES
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    for (route, _) in EXPECTED {
+        assert!(
+            every_route.iter().any(|r| r == route),
+            "expectations for a route that does not exist: {route}"
+        );
+    }
+    let mut cells = 0usize;
+    let mut failures = Vec::new();
+    let all_canaries: Vec<String> = ["north", "south"]
+        .iter()
+        .flat_map(|s| PEOPLE.iter().map(move |(code, _, _)| canary(s, code)))
+        .collect();
+
+    for own_slug in ["north", "south"] {
+        for actor in ACTORS {
+            // Fresh sessions per caller; sign-out cells get their own.
+            let session: Option<Session> = if *actor == "anonymous" {
+                None
+            } else {
+                Some(
+                    world
+                        .app
+                        .sign_in(&username(actor, own_slug), TEST_PASSWORD)
+                        .await,
+                )
+            };
+            // Every caller has one API token, for the revoke cells.
+            if let Some(s) = &session {
+                s.post("/settings/tokens", &[("name", "own")]).await;
+                let page = s.get("/settings").await.text().await.expect("settings");
+                let at = page.find("/settings/tokens/").expect("a revoke form")
+                    + "/settings/tokens/".len();
+                let id: String = page[at..].chars().take_while(|c| *c != '/').collect();
+                world
+                    .tokens
+                    .insert((own_slug.to_string(), actor.to_string()), id);
+            }
+            for spec in ROUTES {
+                let route = format!("{} {}", spec.method, spec.path);
+                let want = expected(&route, actor);
+                for (i, slug) in [
+                    own_slug,
+                    if own_slug == "north" {
+                        "south"
+                    } else {
+                        "north"
+                    },
+                ]
+                .iter()
+                .enumerate()
+                {
+                    for (j, relation) in RELATIONS.iter().enumerate() {
+                        let path = path_for(&world, spec.path, actor, own_slug, slug, relation);
+                        let response = match (spec.method, &session) {
+                            ("GET", Some(s)) => s.get(&path).await,
+                            ("GET", None) => tandem_testkit::client()
+                                .get(world.app.url(&path))
+                                .send()
+                                .await
+                                .expect("get"),
+                            (_, Some(s)) if spec.path == "/sign-out" => {
+                                let fresh = world
+                                    .app
+                                    .sign_in(&username(actor, own_slug), TEST_PASSWORD)
+                                    .await;
+                                fresh.post(&path, &form_for(spec.path)).await
+                            }
+                            (_, Some(s)) => s.post(&path, &form_for(spec.path)).await,
+                            (_, None) => tandem_testkit::client()
+                                .post(world.app.url(&path))
+                                .form(&form_for(spec.path))
+                                .send()
+                                .await
+                                .expect("post"),
+                        };
+                        cells += 1;
+                        let status = response.status().as_u16();
+                        let cell = format!(
+                            "{actor}@{own_slug} {route} [{} {relation}] {path}",
+                            if i == 0 { "same" } else { "other" }
+                        );
+                        if status != want[i * 3 + j] {
+                            failures.push(format!(
+                                "{cell}: expected {}, got {status}",
+                                want[i * 3 + j]
+                            ));
+                        }
+                        let body = response.text().await.unwrap_or_default();
+                        let allowed = may_see(actor, own_slug);
+                        for c in &all_canaries {
+                            if body.contains(c.as_str()) && !allowed.contains(c) {
+                                failures.push(format!("{cell}: leaked {c}"));
+                            }
+                        }
+                        for secret in [TEST_PASSWORD, "$argon2id$"] {
+                            if body.contains(secret) {
+                                failures.push(format!("{cell}: leaked a password or hash"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "authorization matrix ({}): {cells} cells, {} routes x {} callers x 2 institutions x 2 home institutions x 3 relations",
+        t.backend(),
+        ROUTES.len(),
+        ACTORS.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+dual_test!(authorization_matrix, |t| {
+    run_matrix(t).await;
+});
+
+#[test]
+fn every_route_in_the_router_and_the_openapi_document_has_a_policy_entry() {
+    let listed =
+        |method: &str, path: &str| ROUTES.iter().any(|r| r.method == method && r.path == path);
+    for (method, path) in tandem_web::pages::page_route_list() {
+        assert!(
+            listed(method, path),
+            "page route {method} {path} has no entry in the route table"
+        );
+    }
+    let doc = tandem_web::openapi_document();
+    for (path, item) in doc.paths.paths.iter() {
+        let methods = [
+            ("GET", item.get.is_some()),
+            ("POST", item.post.is_some()),
+            ("PUT", item.put.is_some()),
+            ("PATCH", item.patch.is_some()),
+            ("DELETE", item.delete.is_some()),
+        ];
+        for (method, present) in methods {
+            if present {
+                assert!(
+                    listed(method, path),
+                    "API route {method} {path} has no entry in the route table"
+                );
+            }
+        }
+    }
+    // Every policy-guarded route names an action the policy has rules for.
+    for r in ROUTES {
+        if let Access::Policy(action) = r.access {
+            assert!(
+                tandem_core::policy::POLICY
+                    .iter()
+                    .any(|rule| rule.action == action),
+                "{} {}: {action:?} has no rule",
+                r.method,
+                r.path
+            );
+        }
+    }
+}
