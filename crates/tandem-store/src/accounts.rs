@@ -136,8 +136,8 @@ pub async fn set_password(
     Ok(changed == 1)
 }
 
-/// Disables or re-enables an account; a disabled account's sessions and
-/// tokens stop working on their next request.
+/// Disables or re-enables an account; disabling ends its sessions (and its
+/// tokens stop working while it is disabled).
 pub async fn set_disabled(
     db: &Db,
     id: AccountId,
@@ -146,7 +146,7 @@ pub async fn set_disabled(
 ) -> Result<bool, StoreError> {
     let changed = on_pool!(db, pool => sqlx::query(
         "UPDATE accounts SET disabled = $2, credentials_changed_at = $3, \
-         credentials_version = credentials_version + 1 WHERE id = $1",
+         credentials_version = credentials_version + CASE WHEN $2 THEN 1 ELSE 0 END WHERE id = $1",
     )
     .bind(id.0)
     .bind(disabled)

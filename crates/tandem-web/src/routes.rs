@@ -61,6 +61,29 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r("GET", "/admin/permissions", Policy(ReadPermissions)),
     r("GET", "/admin/audit", Policy(ReadAudit)),
+    r("GET", "/admin/accounts", Policy(ManageAccounts)),
+    r("POST", "/admin/accounts", Policy(ManageAccounts)),
+    r("POST", "/admin/accounts/{id}/roles", Policy(ManageAccounts)),
+    r(
+        "POST",
+        "/admin/accounts/{id}/roles/revoke",
+        Policy(ManageAccounts),
+    ),
+    r(
+        "POST",
+        "/admin/accounts/{id}/password",
+        Policy(ManageAccounts),
+    ),
+    r(
+        "POST",
+        "/admin/accounts/{id}/disable",
+        Policy(ManageAccounts),
+    ),
+    r(
+        "POST",
+        "/admin/accounts/{id}/enable",
+        Policy(ManageAccounts),
+    ),
     // The JSON API.
     r("GET", "/api/v1/me", SignedIn),
     r("GET", "/api/v1/institutions", SignedIn),

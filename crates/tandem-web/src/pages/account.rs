@@ -30,6 +30,7 @@ struct SignInTemplate {
 
 #[derive(Deserialize)]
 pub struct NextQuery {
+    #[serde(default)]
     next: Option<String>,
 }
 
@@ -79,9 +80,13 @@ pub async fn sign_in_page(
 
 #[derive(Deserialize)]
 pub struct SignInForm {
+    #[serde(default)]
     username: String,
+    #[serde(default)]
     password: String,
+    #[serde(default)]
     next: Option<String>,
+    #[serde(default)]
     csrf: String,
 }
 
@@ -574,8 +579,11 @@ pub async fn settings_page(
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
+    #[serde(default)]
     current: String,
+    #[serde(default)]
     new: String,
+    #[serde(default)]
     confirm: String,
 }
 
@@ -637,6 +645,7 @@ pub async fn change_password(
 
 #[derive(Deserialize)]
 pub struct TokenForm {
+    #[serde(default)]
     name: String,
 }
 

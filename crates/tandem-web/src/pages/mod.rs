@@ -39,6 +39,25 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/i/{slug}/divisions/{id}", get(directory::division)),
         ("GET", "/admin/permissions", get(admin::permissions)),
         ("GET", "/admin/audit", get(admin::audit)),
+        ("GET", "/admin/accounts", get(admin::accounts)),
+        ("POST", "/admin/accounts", post(admin::create_account)),
+        (
+            "POST",
+            "/admin/accounts/{id}/roles",
+            post(admin::grant_role),
+        ),
+        (
+            "POST",
+            "/admin/accounts/{id}/roles/revoke",
+            post(admin::revoke_role),
+        ),
+        (
+            "POST",
+            "/admin/accounts/{id}/password",
+            post(admin::reset_password),
+        ),
+        ("POST", "/admin/accounts/{id}/disable", post(admin::disable)),
+        ("POST", "/admin/accounts/{id}/enable", post(admin::enable)),
         ("GET", "/assets/tandem.css", get(stylesheet)),
     ]
 }
@@ -122,6 +141,12 @@ impl Nav {
             links.push(NavLink {
                 href: "/admin/permissions".into(),
                 label: "Permissions".into(),
+            });
+        }
+        if may_ever(p, Action::ManageAccounts) {
+            links.push(NavLink {
+                href: "/admin/accounts".into(),
+                label: "Accounts".into(),
             });
         }
         if may_ever(p, Action::ReadAudit) {

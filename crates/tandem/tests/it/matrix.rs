@@ -134,6 +134,72 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "GET /admin/audit",
         &[("anonymous", "303"), ("admin", "200"), ("*", "403")],
     ),
+    (
+        "GET /admin/accounts",
+        &[
+            ("anonymous", "303"),
+            ("admin", "200"),
+            ("operator", "200"),
+            ("*", "403"),
+        ],
+    ),
+    // Invalid input on purpose: authorised callers get 400, nothing changes.
+    (
+        "POST /admin/accounts",
+        &[
+            ("anonymous", "403"),
+            ("admin", "400"),
+            ("operator", "400"),
+            ("*", "403"),
+        ],
+    ),
+    // Accounts: own, a mentee's (paired), the evaluator's (unrelated).
+    (
+        "POST /admin/accounts/{id}/roles",
+        &[
+            ("anonymous", "403"),
+            ("admin", "400 | 404"),
+            ("operator", "404 400 400 404 400 400"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /admin/accounts/{id}/roles/revoke",
+        &[
+            ("anonymous", "403"),
+            ("admin", "400 | 404"),
+            ("operator", "404 400 400 404 400 400"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /admin/accounts/{id}/password",
+        &[
+            ("anonymous", "403"),
+            ("admin", "400 | 404"),
+            ("operator", "404 400 400 404 400 400"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /admin/accounts/{id}/disable",
+        &[
+            ("anonymous", "403"),
+            ("admin", "400 | 404"),
+            ("operator", "404 400 400 404 400 400"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    // Enabling an enabled account changes nothing and ends no session.
+    (
+        "POST /admin/accounts/{id}/enable",
+        &[
+            ("anonymous", "403"),
+            ("admin", "200 | 404"),
+            ("operator", "404 200 200 404 200 200"),
+            ("*", "403 | 404"),
+        ],
+    ),
     ("GET /api/v1/me", &[("anonymous", "401"), ("*", "200")]),
     (
         "GET /api/v1/institutions",
@@ -257,6 +323,8 @@ struct World {
     divisions: BTreeMap<(String, String), String>,
     /// Per institution and actor: that actor's API token id.
     tokens: BTreeMap<(String, String), String>,
+    /// Username -> account id.
+    accounts: BTreeMap<String, String>,
 }
 
 async fn build(t: &TestContext) -> World {
@@ -353,11 +421,31 @@ async fn build(t: &TestContext) -> World {
         ..AuthSettings::default()
     };
     let app = t.spawn_app_with(settings).await;
+    let mut accounts = BTreeMap::new();
+    for slug in [Some("north"), Some("south"), None] {
+        let id = match slug {
+            Some(s) => Some(
+                tandem_store::institutions::by_slug(&t.db, s)
+                    .await
+                    .expect("query")
+                    .expect("exists")
+                    .id,
+            ),
+            None => None,
+        };
+        for a in tandem_store::accounts::list(&t.db, id)
+            .await
+            .expect("accounts")
+        {
+            accounts.insert(a.username, a.id.to_string());
+        }
+    }
     World {
         app,
         people,
         divisions,
         tokens: BTreeMap::new(),
+        accounts,
     }
 }
 
@@ -410,7 +498,19 @@ fn path_for(
         .get(&(slug.to_string(), token_owner.to_string()))
         .cloned()
         .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into());
-    let id = if route_path.contains("/divisions/") {
+    let account_owner = match relation {
+        "own" => username(actor, slug),
+        "paired" => format!("mentee@{slug}"),
+        _ => format!("evaluator@{slug}"),
+    };
+    let account = world
+        .accounts
+        .get(&account_owner)
+        .cloned()
+        .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into());
+    let id = if route_path.contains("/admin/accounts/") {
+        account
+    } else if route_path.contains("/divisions/") {
         division
     } else if route_path.contains("/tokens/") {
         token
