@@ -83,8 +83,13 @@ for r in $(seq 1 "$ROUNDS"); do
   sed "s/^{/{\"round\": $r, /" "$OUT/anchors.round.jsonl" >> "$OUT/anchors.jsonl"
   rm -f "$OUT/anchors.round.jsonl"
   echo "== round $r: match-bench" >&2
-  "$bench" --runs "$RUNS" "${dense_files[@]}" | sed "s/^{/{\"round\": $r, /" >> "$OUT/ours.jsonl"
-  "$bench" --runs "$RUNS" --stable "${sparse_files[@]}" | sed "s/^{/{\"round\": $r, /" >> "$OUT/ours.jsonl"
+  # one process per instance, so that peak_rss_mb is that instance's
+  for f in "${dense_files[@]}"; do
+    "$bench" --runs "$RUNS" "$f" | sed "s/^{/{\"round\": $r, /" >> "$OUT/ours.jsonl"
+  done
+  for f in "${sparse_files[@]}"; do
+    "$bench" --runs "$RUNS" --stable "$f" | sed "s/^{/{\"round\": $r, /" >> "$OUT/ours.jsonl"
+  done
 done
 
 "$py" - "$OUT" <<'PY' | tee "$OUT/table.md"
@@ -95,7 +100,9 @@ O = [json.loads(l) for l in open(f"{out}/ours.jsonl")]
 med = statistics.median
 ours, ours_st, obj = collections.defaultdict(list), collections.defaultdict(list), {}
 ours_cpu, ours_st_cpu = collections.defaultdict(list), collections.defaultdict(list)
+rss = collections.defaultdict(list)
 for o in O:
+    rss[o["instance"]].append(o.get("peak_rss_mb", float("nan")))
     ours[o["instance"]].append(o["solve_seconds"])
     ours_cpu[o["instance"]].append(o.get("solve_cpu_seconds", o["solve_seconds"]))
     obj[o["instance"]] = (o["objective"], o["verified"])
@@ -135,8 +142,8 @@ order = [k for k in ["H0", "S1", "S2", "T1"] if k in ours] + sorted(
     [k for k in ours if k.startswith("D")], key=lambda k: (int(k.split("_C")[1]), int(k[1:].split("_")[0])))
 used = [c for c in cols if any(c in an[k] for k in order)]
 print("| instance | optimum | same optimum as anchors | certificate | ours wall (s) | ours CPU (s) | "
-      + " | ".join(f"{c} (s)" for c in used) + " | fastest anchor / ours wall |")
-print("|" + "---|" * (7 + len(used)))
+      + " | ".join(f"{c} (s)" for c in used) + " | fastest anchor / ours wall | ours peak RSS (MB) |")
+print("|" + "---|" * (8 + len(used)))
 for k in order:
     o = med(ours[k])
     cells, best = [], None
@@ -149,7 +156,7 @@ for k in order:
     same = "yes" if aopt.get(k) == {obj[k][0]} else ("n/a" if k not in aopt else f"NO {sorted(aopt[k])}")
     ratio = f"{best / o:.2f}x" if best else "-"
     print(f"| {k} | {obj[k][0]} | {same} | {'verified' if obj[k][1] else 'NOT verified'} | {o:.4f} | {med(ours_cpu[k]):.4f} | "
-          + " | ".join(cells) + f" | {ratio} |")
+          + " | ".join(cells) + f" | {ratio} | {max(rss[k]):.0f} |")
 if ours_st:
     print()
     print("| stable matching | ours wall, incl. building preference lists (s) | ours CPU (s) | reference DA, pure Python, lists prebuilt (s) | PyPI matching, solve only (s) |")
@@ -160,6 +167,6 @@ if ours_st:
         f = lambda v: f"{med(v):.4f}" if v else "-"
         print(f"| {k} | {med(ours_st[k]):.4f} | {med(ours_st_cpu[k]):.4f} | {f(ref)} | {f(pkg)} |")
 print()
-print("Times: anchors = median CPU seconds of the solve call (time.process_time); ours = median wall seconds of the solve call (single-threaded, parsing excluded), and the thread's CPU seconds from /proc/thread-self/schedstat (tick-granular: meaningless below a few ms); medians over rounds. The ratio uses our wall time, the conservative choice.")
+print("Times: anchors = median CPU seconds of the solve call (time.process_time); ours = median wall seconds of the solve call (single-threaded, parsing excluded), and the thread's CPU seconds from /proc/thread-self/schedstat (tick-granular: meaningless below a few ms); medians over rounds. The ratio uses our wall time, the conservative choice. Peak RSS: whole match-bench process (file text, parsed instance, solver), one process per instance.")
 PY
 cat "$OUT/meta.txt" >&2

@@ -8,7 +8,9 @@
 //!   for every mentee left short; [`verify::verify`] checks it in one pass.
 //! - [`dense::solve_dense`]: LAPJV for dense square instances.
 //! - [`stable::stable_match`]: mentee-proposing deferred acceptance with
-//!   capacities; [`stable::verify_stable`] proves there is no blocking pair.
+//!   capacities ([`stable::stable_match_ranked`] on preferences already in
+//!   compressed, ranked form); [`stable::verify_stable`] proves there is no
+//!   blocking pair.
 //! - [`suggest::suggest`]: the k best mentors for one mentee.
 //! - [`generate`]: bit-exact port of the benchmark instance generator.
 //!
