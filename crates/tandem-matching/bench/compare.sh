@@ -9,7 +9,7 @@
 #
 # Environment (all optional):
 #   VENV      Python venv with the anchors (created if missing, outside the
-#             repository):                       default /work/anchors-venv
+#             repository):                       default ${TMPDIR:-/tmp}/tandem-anchors-venv
 #   INST      instance directory (files written once if missing)
 #                                                default ${TMPDIR:-/tmp}/tandem-matching-instances
 #   OUT       results directory                  default ${TMPDIR:-/tmp}/tandem-matching-compare
@@ -27,7 +27,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 anchors="$root/../shared/bench/matching_anchors.py"
 [ -f "$anchors" ] || anchors=/work/shared/bench/matching_anchors.py
-VENV=${VENV:-/work/anchors-venv}
+VENV=${VENV:-${TMPDIR:-/tmp}/tandem-anchors-venv}
 INST=${INST:-${TMPDIR:-/tmp}/tandem-matching-instances}
 OUT=${OUT:-${TMPDIR:-/tmp}/tandem-matching-compare}
 ROUNDS=${ROUNDS:-2}
@@ -60,7 +60,7 @@ for name, (N, M, K, lo, hi, d) in defs.items():
         ma.write_sparse(p, ma.sparse_instance(N, M, K, lo, hi, d, 42))
 PY
 
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/work/target-matching}
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
 (cd "$root" && cargo build --release -q -p tandem-matching --bin match-bench)
 bench="$CARGO_TARGET_DIR/release/match-bench"
 
@@ -170,3 +170,23 @@ print()
 print("Times: anchors = median CPU seconds of the solve call (time.process_time); ours = median wall seconds of the solve call (single-threaded, parsing excluded), and the thread's CPU seconds from /proc/thread-self/schedstat (tick-granular: meaningless below a few ms); medians over rounds. The ratio uses our wall time, the conservative choice. Peak RSS: whole match-bench process (file text, parsed instance, solver), one process per instance.")
 PY
 cat "$OUT/meta.txt" >&2
+
+# Write the table into docs/PERFORMANCE.md between its markers, so the
+# document always shows the latest side-by-side run. DOC= (empty) skips it.
+DOC="${DOC-$(cd "$(dirname "$0")/../../.." && pwd)/docs/PERFORMANCE.md}"
+if [ -n "$DOC" ] && [ -f "$DOC" ]; then
+  "$py" - "$DOC" "$OUT/table.md" "$(date -u '+%Y-%m-%d %H:%M UTC')" <<'PY'
+import sys
+doc, table, when = sys.argv[1], open(sys.argv[2]).read().strip(), sys.argv[3]
+text = open(doc).read()
+start, end = "<!-- matching-table:start -->", "<!-- matching-table:end -->"
+if start in text and end in text:
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    text = f"{head}{start}\nRun of {when} (`compare.sh`):\n\n{table}\n{end}{tail}"
+    open(doc, "w").write(text)
+    print(f"updated {doc}", file=sys.stderr)
+else:
+    print(f"{doc} has no matching-table markers; table left in place", file=sys.stderr)
+PY
+fi
