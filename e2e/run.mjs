@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// Runs Tandem's browser journeys: starts `tandem demo` on a fresh data
-// directory and a free port, drives the system Chromium through each journey
-// (axe-core and screenshots on every page), stops the server, and ends with
-// "N passed, M failed". Exit status 0 only when every journey passed.
+// Runs Tandem's browser journeys: for each journey, starts `tandem demo` on a
+// fresh data directory and a free port (so no journey sees another's edits,
+// sessions or sign-in attempts: sign-in allows 6 attempts a minute from one
+// address), drives the system Chromium through it (axe-core and screenshots
+// on every page), stops the server, and ends with "N passed, M failed".
+// Exit status 0 only when every journey passed.
 //
 //   node run.mjs                 every journey
 //   node run.mjs keyboard        only journeys whose name contains "keyboard"
@@ -50,17 +52,19 @@ async function main() {
 
   try {
     const bin = tandemBinary(here);
-    server = await startDemo(bin);
-    console.log(`tandem demo (${bin}) is serving on ${server.baseUrl}`);
     browser = await launchBrowser();
+    console.log(`tandem demo: ${bin}, a fresh server (new data directory) per journey`);
     console.log(`Chromium ${browser.version()}; screenshots in ${screenshotDir}`);
     rmSync(screenshotDir, { recursive: true, force: true });
     mkdirSync(screenshotDir, { recursive: true });
-    harness = new Harness({ browser, server, screenshotDir });
+    harness = new Harness({ browser, server: null, screenshotDir });
     for (const journey of selected) {
       if (interrupted) break;
-      await harness.run(journey, journeys.indexOf(journey));
-      if (server && !server.alive()) throw new Error(`tandem demo stopped during "${journey.name}":\n${server.output()}`);
+      server = await startDemo(bin);
+      await harness.run(journey, journeys.indexOf(journey), { server });
+      if (!server.alive()) throw new Error(`tandem demo stopped during "${journey.name}":\n${server.output()}`);
+      await server.stop();
+      server = null;
     }
   } catch (error) {
     if (!interrupted) console.error(`\nFAIL: ${error.message}`);

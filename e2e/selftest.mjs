@@ -2,7 +2,7 @@
 // Checks the harness itself against a tiny local server, so that "0 axe
 // violations, CSP clean" from run.mjs means something: a page with known
 // problems must produce axe violations, CSP violations, an unchecked-visit
-// failure and a status failure. Needs no tandem binary.
+// failure and a status failure (and notes about content spilling sideways). Needs no tandem binary.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -15,6 +15,7 @@ import { Harness, launchBrowser } from './lib/harness.mjs';
 const BAD =
   '<!doctype html><html><head><title>bad</title></head><body><main>' +
   '<h1 style="color:red">Bad</h1><img src="/pixel"><script>1</script><a href="/good">good</a>' +
+  '<div style="border:1px solid;width:100px"><p style="width:1500px">wide</p></div>' +
   '</main></body></html>';
 const GOOD =
   '<!doctype html><html lang="en"><head><title>good</title></head><body><main><h1>Good</h1></main></body></html>';
@@ -78,6 +79,8 @@ try {
   expect(/FAIL: CSP violation .*script-src-elem blocked inline/);
   expect(/FAIL: visited http:\S+\/good without checking it/);
   expect(/answered 200, expected 404/);
+  expect(/note: layout: on bad at phone width \(\/bad\), the page is \d+ px wide in a 360 px window/);
+  expect(/note: layout: on bad at desktop width \(\/bad\), div: content 1500 px wide in a 100 px box/);
   assert.deepEqual(
     harness.results.map((r) => r.passed),
     [false, false, true],

@@ -1,8 +1,13 @@
-// The journeys, in the order they run. Add a journey: write a module that
-// exports { name, run(t) } beside this file and list it here.
+// The journeys, in the order they run; each gets a fresh `tandem demo`
+// server. Add a journey: write a module that exports { name, run(t) } beside
+// this file and list it here.
 
-import directory from './directory.mjs';
+import admin from './admin.mjs';
+import crossInstitution from './cross-institution.mjs';
+import director from './director.mjs';
 import keyboard from './keyboard.mjs';
-import notFound from './not-found.mjs';
+import mentee from './mentee.mjs';
+import roles from './roles.mjs';
+import wrongPassword from './wrong-password.mjs';
 
-export default [directory, keyboard, notFound];
+export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles];

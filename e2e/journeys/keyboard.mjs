@@ -1,22 +1,59 @@
-// Keyboard: the first Tab on the directory reaches the skip link, which is
-// visible when focused and moves focus to the main content.
+// Keyboard only: the sign-in form is reached, filled and submitted without a
+// mouse; then, on the signed-in home page, the first Tab reaches the skip
+// link, which is visible when focused and moves focus to the main content.
 
 import assert from 'node:assert/strict';
+
+import { account, countAttempt } from '../lib/auth.mjs';
+
+const USER = 'mentor@northshore';
 
 const describe = (page) =>
   page.evaluate(() => {
     const e = document.activeElement;
     if (!e || e === document.body) return 'body';
     const main = document.querySelector('main');
-    return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} "${(e.innerText || '').trim().slice(0, 40)}"${main.contains(e) ? ' (in main)' : ''}`;
+    return `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + e.className : ''} "${(e.innerText || e.value || '').replace(/\s+/g, ' ').trim().slice(0, 40)}"${main?.contains(e) ? ' (in main)' : ''}`;
   });
 
+const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+/** Presses Tab until the element with `id` has focus (at most `max` times). */
+async function tabTo(page, id, max = 6) {
+  for (let i = 0; i <= max; i++) {
+    if ((await focusedId(page)) === id) return i;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${max} Tabs never reached #${id}; focus is on ${await describe(page)}`);
+}
+
 export default {
-  name: 'keyboard: the skip link comes first and moves focus to main',
+  name: 'keyboard: sign in without a mouse; the skip link comes first and moves focus to main',
   async run(t) {
+    const who = account(t, USER);
     const page = await t.newPage();
-    await t.goto(page, '/i/northshore/people');
-    await t.check(page, 'directory');
+    await t.goto(page, '/');
+    await t.check(page, 'sign-in');
+    assert.equal(new URL(page.url()).pathname, '/sign-in');
+
+    const tabs = await tabTo(page, 'username');
+    t.step(`username field focused after ${tabs} Tab${tabs === 1 ? '' : 's'}`);
+    await page.keyboard.type(USER);
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedId(page), 'password', `Tab from the username focused ${await describe(page)}`);
+    await page.keyboard.type(who.password);
+    await page.keyboard.press('Tab');
+    assert.ok(
+      await page.getByRole('button', { name: 'Sign in' }).evaluate((e) => e === document.activeElement),
+      `Tab from the password focused ${await describe(page)}, not the Sign in button`,
+    );
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focusedId(page), 'password', 'Shift+Tab goes back to the password');
+    countAttempt(t);
+    await t.follow(page, () => page.keyboard.press('Enter'));
+    await t.check(page, 'home, signed in by keyboard');
+    assert.equal(new URL(page.url()).pathname, '/');
+    assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /^Welcome, /);
 
     await page.keyboard.press('Tab');
     const skip = page.getByRole('link', { name: 'Skip to content' });

@@ -83,6 +83,37 @@ const twoFrames = (page) =>
     () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
   );
 
+/**
+ * Content that spills sideways: the page wider than the viewport, or a
+ * bordered box (a card, a table's frame) whose content runs past its edge.
+ * Reported as notes, not failures: they are for a person to look at.
+ */
+const overflow = (page) =>
+  page.evaluate(() => {
+    const found = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > window.innerWidth + 1) {
+      found.push(`the page is ${root.scrollWidth} px wide in a ${window.innerWidth} px window`);
+    }
+    const name = (e) =>
+      `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${[...e.classList].map((c) => '.' + c).join('')}`;
+    const boxes = [];
+    for (const e of document.body.querySelectorAll('*')) {
+      const style = getComputedStyle(e);
+      const bordered = parseFloat(style.borderLeftWidth) > 0 && parseFloat(style.borderRightWidth) > 0;
+      if (!bordered || style.overflowX !== 'visible' || style.display.startsWith('inline') || e.clientWidth === 0) continue;
+      if (e.scrollWidth > e.clientWidth + 1) boxes.push(e);
+    }
+    for (const e of boxes) {
+      if (boxes.some((inner) => inner !== e && e.contains(inner))) continue; // report the innermost
+      const heading = e.querySelector('h1, h2, h3, legend, caption')?.textContent.trim();
+      found.push(
+        `${name(e)}${heading ? ` "${heading.slice(0, 50)}"` : ''}: content ${e.scrollWidth} px wide in a ${e.clientWidth} px box`,
+      );
+    }
+    return found;
+  });
+
 export class Harness {
   constructor({ browser, server, screenshotDir, log = console.log }) {
     this.browser = browser;
@@ -93,13 +124,16 @@ export class Harness {
     this.results = [];
   }
 
-  /** Runs one journey; never throws. Returns true when it passed. */
-  async run(journey, index) {
+  /**
+   * Runs one journey; never throws. Returns true when it passed. `server`
+   * (default: the harness's) is the tandem server the journey talks to.
+   */
+  async run(journey, index, { server = this.server } = {}) {
     const started = Date.now();
     const dir = join(this.screenshotDir, `${String(index + 1).padStart(2, '0')}-${slug(journey.name)}`);
     mkdirSync(dir, { recursive: true });
     const findings = new Findings();
-    const t = new JourneyContext(this, findings, dir);
+    const t = new JourneyContext(this, findings, dir, server);
     this.log(`\n# ${journey.name}`);
     let error = null;
     try {
@@ -125,11 +159,11 @@ export class Harness {
 }
 
 class JourneyContext {
-  constructor(harness, findings, screenshotDir) {
+  constructor(harness, findings, screenshotDir, server) {
     this.harness = harness;
     this.findings = findings;
-    this.baseUrl = harness.server.baseUrl;
-    this.server = harness.server;
+    this.baseUrl = server.baseUrl;
+    this.server = server;
     this.screenshotDir = screenshotDir;
     this.contexts = [];
     this.pages = new Map(); // page -> tracking state
@@ -150,9 +184,12 @@ class JourneyContext {
    * A page in a browser context of its own (its own cookies, so later one
    * context per signed-in user), at desktop size. bypassCSP lets axe-core be
    * injected; t.check() separately re-loads each page with the CSP enforced.
+   * `storageState` (from `page.context().storageState()`) starts it with
+   * another context's cookies, e.g. to replay a session after sign-out.
    */
-  async newPage() {
+  async newPage({ storageState } = {}) {
     const context = await this.harness.browser.newContext({
+      storageState,
       bypassCSP: true,
       viewport: { width: DESKTOP.width, height: DESKTOP.height },
       baseURL: this.baseUrl,
@@ -195,15 +232,21 @@ class JourneyContext {
 
   /**
    * Runs `action` (a click, a key press) that loads a new document, and waits
-   * for it to load. Returns the main document's response.
+   * for it to load. Returns the main document's final response: after a
+   * redirect (a form answered 303), the page it led to.
    */
   async follow(page, action) {
     const navigated = page.waitForEvent('response', {
-      predicate: (r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame(),
+      predicate: (r) =>
+        r.request().isNavigationRequest() &&
+        r.request().frame() === page.mainFrame() &&
+        !(r.status() >= 300 && r.status() < 400 && r.headers().location),
     });
     await action();
     const response = await navigated;
-    await page.waitForLoadState('load');
+    // The response arrives before the new document replaces the old one:
+    // wait until it has, and has loaded, so t.check sees the new page.
+    await page.waitForURL((url) => withoutHash(url.href) === withoutHash(response.url()), { waitUntil: 'load' });
     return response;
   }
 
@@ -234,6 +277,9 @@ class JourneyContext {
       await twoFrames(page);
       const violations = await this.axe(page);
       counts.push(`${violations.length} at ${size.name}`);
+      for (const o of await overflow(page)) {
+        this.findings.note(`layout: on ${label} at ${size.name} width (${new URL(url).pathname}), ${o}`);
+      }
       for (const v of violations) {
         const key = `${v.id} ${v.targets.join(' ')}`;
         if (found.has(key)) found.get(key).widths.push(size.name);

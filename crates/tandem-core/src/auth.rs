@@ -58,7 +58,7 @@ pub const MAX_PASSWORD_CHARS: usize = 256;
 pub enum AuthError {
     /// Wrong password, unknown account or disabled account: deliberately
     /// one case, so the answer does not reveal which.
-    #[error("the username or password is not right")]
+    #[error("The username or password is not right.")]
     InvalidCredentials,
     #[error("too many sign-in attempts; try again in {retry_after_seconds} s")]
     TooManyAttempts { retry_after_seconds: i64 },

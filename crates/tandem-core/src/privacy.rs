@@ -34,7 +34,7 @@ impl std::fmt::Display for Cell {
         match self {
             Cell::Count(n) => write!(f, "{n}"),
             Cell::Small => f.write_str("<5"),
-            Cell::Complementary => f.write_str("suppressed"),
+            Cell::Complementary => f.write_str("–"),
         }
     }
 }

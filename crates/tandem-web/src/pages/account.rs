@@ -224,7 +224,7 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                     }],
                 ),
                 Role::Facilitator => (
-                    "You run the program in your unit. Its aggregate picture is below; relationship health and matching rounds arrive with later releases.",
+                    "You run the program in your unit. Each division's aggregate picture is linked below; relationship health and matching rounds arrive with later releases.",
                     unit_links(g.unit),
                 ),
                 Role::UnitLeader => (
@@ -502,7 +502,7 @@ pub async fn edit_profile(
         state.auth.clock.now(),
     )
     .await?;
-    Ok(Redirect::to(&profile_link).into_response())
+    Ok(Redirect::to(&format!("{profile_link}?saved=1")).into_response())
 }
 
 pub struct TokenRow {

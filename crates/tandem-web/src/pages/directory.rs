@@ -134,12 +134,20 @@ struct ProfileTemplate {
     view: ProfileView,
     full: bool,
     own: bool,
+    saved: bool,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
 }
 
 pub async fn profile(
     State(state): State<AppState>,
     actor: Actor,
     Path((slug, id)): Path<(String, String)>,
+    Query(saved): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
     let view = directory::authorized_profile(&state, &actor, &slug, &id).await?;
     let (institution, _) = directory::institution(&state.db, &slug).await?;
@@ -148,6 +156,7 @@ pub async fn profile(
         institution,
         full: view.view == View::Full,
         own: actor.0.person == Some(view.person.id),
+        saved: saved.saved.is_some(),
         view,
     }))
 }

@@ -81,7 +81,7 @@ dual_test!(wrong_password_and_unknown_account_look_the_same, |t| {
     }
     for (wrong, unknown) in &pages {
         assert_eq!(wrong, unknown, "the two failures must be indistinguishable");
-        assert!(wrong.contains("the username or password is not right"));
+        assert!(wrong.contains("The username or password is not right."));
     }
     // Both verify an Argon2id hash, so neither is much faster.
     let fastest_wrong = timings.0.iter().min().expect("timings");
