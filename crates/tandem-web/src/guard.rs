@@ -199,6 +199,7 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         request = Request::from_parts(parts, Body::from(bytes));
     }
 
+    let nav = principal.as_ref().map(crate::pages::Nav::for_principal);
     let signed_in = principal.is_some();
     match (access, principal) {
         (_, Some(p)) => {
@@ -219,7 +220,14 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         }
     }
 
-    let mut response = next.run(request).await;
+    let mut response = match nav {
+        Some(nav) => {
+            crate::pages::REQUEST_NAV
+                .scope(nav, next.run(request))
+                .await
+        }
+        None => next.run(request).await,
+    };
     let h = response.headers_mut();
     if signed_in || matches!(access, Access::SignedIn | Access::Policy(_)) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -88,6 +88,7 @@ async fn stylesheet() -> impl IntoResponse {
 }
 
 /// One link of the navigation bar.
+#[derive(Clone)]
 pub struct NavLink {
     pub href: String,
     pub label: String,
@@ -95,6 +96,7 @@ pub struct NavLink {
 
 /// What the layout needs: who is signed in, their links, and the CSRF token
 /// for the sign-out form.
+#[derive(Clone)]
 pub struct Nav {
     pub signed_in: bool,
     pub username: String,
@@ -200,11 +202,19 @@ struct ErrorTemplate {
     message: String,
 }
 
+tokio::task_local! {
+    /// The signed-in caller's navigation, set by the guard for the length of
+    /// a request so error pages keep the caller's header and menu.
+    pub(crate) static REQUEST_NAV: Nav;
+}
+
 pub(crate) fn error_page(error: AppError) -> Response {
     error.log();
     let status = error.status();
     let page = ErrorTemplate {
-        nav: Nav::anonymous(),
+        nav: REQUEST_NAV
+            .try_with(Nav::clone)
+            .unwrap_or_else(|_| Nav::anonymous()),
         title: match status {
             StatusCode::NOT_FOUND => "Not found".into(),
             StatusCode::BAD_REQUEST => "That request could not be understood".into(),

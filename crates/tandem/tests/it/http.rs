@@ -278,6 +278,14 @@ dual_test!(the_directory_pages_filter_and_page, |t| {
     let bad = app.get("/i/northshore/people?rank=reader").await;
     assert_eq!(bad.status(), 400);
     assert!(bad.text().await.expect("html").contains("invalid rank"));
+    let refused = app.get("/admin/audit").await;
+    assert_eq!(refused.status(), 403);
+    let html = refused.text().await.expect("html");
+    assert!(html.contains("Not allowed"), "{html}");
+    assert!(
+        html.contains("mentee@northshore") && html.contains("Sign out"),
+        "an error page keeps the signed-in header"
+    );
     let css = app.get("/assets/tandem.css").await;
     assert_eq!(css.status(), 200);
 });
