@@ -149,6 +149,14 @@ pub async fn unit_by_name(
     ))
 }
 
+/// The institution an account belongs to (None for the system operator).
+async fn institution_of(db: &Db, account: &Account) -> Result<Option<Institution>, StoreError> {
+    match account.institution_id {
+        Some(id) => tandem_store::institutions::by_id(db, id).await,
+        None => Ok(None),
+    }
+}
+
 /// Builds the grant for `role` on an account, checking its shape.
 pub async fn grant_for(
     db: &Db,
@@ -156,10 +164,7 @@ pub async fn grant_for(
     role: Role,
     unit: Option<&str>,
 ) -> Result<Grant, AdminError> {
-    let institution = match account.institution_id {
-        Some(id) => tandem_store::institutions::by_id(db, id).await?,
-        None => None,
-    };
+    let institution = institution_of(db, account).await?;
     let unit = match (unit, &institution) {
         (Some(name), Some(inst)) => unit_by_name(db, inst, name).await?,
         _ => UnitScope::Institution,
@@ -178,10 +183,7 @@ pub async fn grant_role(
     let account = account(db, username).await?;
     let grant = grant_for(db, &account, role, unit).await?;
     let added = tandem_store::accounts::grant(db, account.id, grant, now).await?;
-    let institution = match account.institution_id {
-        Some(id) => tandem_store::institutions::by_id(db, id).await?,
-        None => None,
-    };
+    let institution = institution_of(db, &account).await?;
     if added {
         audit(
             db,
@@ -208,10 +210,7 @@ pub async fn revoke_role(
     let account = account(db, username).await?;
     let grant = grant_for(db, &account, role, unit).await?;
     let removed = tandem_store::accounts::revoke(db, account.id, grant).await?;
-    let institution = match account.institution_id {
-        Some(id) => tandem_store::institutions::by_id(db, id).await?,
-        None => None,
-    };
+    let institution = institution_of(db, &account).await?;
     if removed {
         audit(
             db,
@@ -239,10 +238,7 @@ pub async fn reset_password(
     let account = account(db, username).await?;
     let hash = hasher.hash(password).await?;
     tandem_store::accounts::set_password(db, account.id, &hash, now).await?;
-    let institution = match account.institution_id {
-        Some(id) => tandem_store::institutions::by_id(db, id).await?,
-        None => None,
-    };
+    let institution = institution_of(db, &account).await?;
     audit(
         db,
         institution.as_ref(),
@@ -267,10 +263,7 @@ pub async fn set_disabled(
 ) -> Result<(), AdminError> {
     let account = account(db, username).await?;
     tandem_store::accounts::set_disabled(db, account.id, disabled, now).await?;
-    let institution = match account.institution_id {
-        Some(id) => tandem_store::institutions::by_id(db, id).await?,
-        None => None,
-    };
+    let institution = institution_of(db, &account).await?;
     let action = if disabled {
         "account_disabled"
     } else {
