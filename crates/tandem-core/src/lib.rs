@@ -6,6 +6,7 @@ pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod mentoring;
 pub mod policy;
 pub mod privacy;
 pub mod reports;

@@ -1,0 +1,407 @@
+//! How well a mentor fits a mentee, from the study's success factors, with
+//! the reasons and risks in plain words. Each program sets the weights.
+//!
+//! Factors (Straus et al. 2013): shared values around research, clinical
+//! work and personal life (Table 2); compatible working styles, where the
+//! study's clash is the deliberative person paired with one who thinks on
+//! the fly (Table 3); complementary clinical and education interests; a
+//! seniority gap suited to the mentee's stage; the mentor's experience
+//! ("an experienced mentor becomes particularly important as one's career
+//! progresses"). Close overlap of research interests is a competition risk
+//! (Table 3: "once you have interest areas that overlap, it's conceivable
+//! that you might be seen as ... competitors"), not a bonus.
+
+use serde::{Deserialize, Serialize};
+use tandem_domain::{PersonProfile, TagList};
+
+/// The factors a score is built from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Factor {
+    SharedValues,
+    WorkingStyle,
+    ComplementaryInterests,
+    Seniority,
+    Experience,
+}
+
+/// A program's weights, in points: a perfect pair on every factor scores
+/// the sum. Zero switches a factor off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Weights {
+    pub shared_values: u32,
+    pub working_style: u32,
+    pub complementary_interests: u32,
+    pub seniority: u32,
+    pub experience: u32,
+    /// Points taken off for close research overlap (the competition risk).
+    pub competition_penalty: u32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            shared_values: 30,
+            working_style: 15,
+            complementary_interests: 20,
+            seniority: 20,
+            experience: 15,
+            competition_penalty: 15,
+        }
+    }
+}
+
+impl Weights {
+    fn total(&self) -> u32 {
+        self.shared_values
+            + self.working_style
+            + self.complementary_interests
+            + self.seniority
+            + self.experience
+    }
+}
+
+/// One reason a pair fits, with the points it earned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reason {
+    pub factor: Factor,
+    pub points: f64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskKind {
+    /// Table 3: perceived (or real) competition.
+    Competition,
+    /// Table 3: personality differences.
+    PersonalityDifference,
+    /// Table 3: the mentor's lack of experience.
+    LackOfExperience,
+    /// The mentor is not senior to the mentee.
+    NotSenior,
+}
+
+/// Something to watch in a pair, with the study's remedy.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Risk {
+    pub kind: RiskKind,
+    pub text: String,
+}
+
+/// A pair's fit: a score from 0 to 100, the reasons (strongest first) and
+/// the risks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Compatibility {
+    pub score: u32,
+    pub reasons: Vec<Reason>,
+    pub risks: Vec<Risk>,
+}
+
+impl Compatibility {
+    /// The cost the assignment engine minimises: 100 minus the score.
+    pub fn cost(&self) -> i64 {
+        100 - i64::from(self.score)
+    }
+}
+
+fn lower(tags: &TagList) -> Vec<String> {
+    tags.items().iter().map(|t| t.to_lowercase()).collect()
+}
+
+/// The tags two lists share, in the first list's order and spelling.
+fn shared(a: &TagList, b: &TagList) -> Vec<String> {
+    let b = lower(b);
+    a.items()
+        .iter()
+        .filter(|t| b.contains(&t.to_lowercase()))
+        .cloned()
+        .collect()
+}
+
+fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Scores one pair. Deterministic: the same profiles and weights give the
+/// same result.
+pub fn score(mentee: &PersonProfile, mentor: &PersonProfile, weights: &Weights) -> Compatibility {
+    let mut reasons = Vec::new();
+    let mut risks = Vec::new();
+    let mut points = 0.0f64;
+
+    // Shared values (Table 2).
+    let values = shared(&mentee.values, &mentor.values);
+    if !values.is_empty() && weights.shared_values > 0 {
+        let union = mentee.values.items().len() + mentor.values.items().len() - values.len();
+        let fraction = values.len() as f64 / union.max(1) as f64;
+        let earned = f64::from(weights.shared_values) * (0.5 + 0.5 * fraction);
+        points += earned;
+        reasons.push(Reason {
+            factor: Factor::SharedValues,
+            points: earned,
+            text: format!("You share values: {}.", list(&values)),
+        });
+    }
+
+    // Working style (Table 3: deliberative vs. thinks on the fly).
+    let (a, b) = (mentee.working_style, mentor.working_style);
+    if let (Some(pa), Some(pb)) = (a.pace, b.pace) {
+        if pa == pb && weights.working_style > 0 {
+            let earned = f64::from(weights.working_style);
+            points += earned;
+            reasons.push(Reason {
+                factor: Factor::WorkingStyle,
+                points: earned,
+                text: format!("You both work the same way: {}.", pa.label().to_lowercase()),
+            });
+        } else if pa != pb {
+            risks.push(Risk {
+                kind: RiskKind::PersonalityDifference,
+                text: format!(
+                    "Different working styles ({} and {}): agree early how you will prepare for and follow up on meetings.",
+                    pa.label().to_lowercase(),
+                    pb.label().to_lowercase()
+                ),
+            });
+        }
+    } else if weights.working_style > 0 {
+        // Unknown style: neither reward nor risk, half the points.
+        points += f64::from(weights.working_style) / 2.0;
+    }
+
+    // Complementary interests: clinical and education in common help; the
+    // research overlap is judged separately below.
+    let clinical = shared(&mentee.clinical_interests, &mentor.clinical_interests);
+    let education = shared(&mentee.education_interests, &mentor.education_interests);
+    let common: Vec<String> = clinical.iter().chain(&education).cloned().collect();
+    if !common.is_empty() && weights.complementary_interests > 0 {
+        let earned =
+            f64::from(weights.complementary_interests) * (common.len().min(3) as f64 / 3.0);
+        points += earned;
+        reasons.push(Reason {
+            factor: Factor::ComplementaryInterests,
+            points: earned,
+            text: format!("Common ground in {}.", list(&common)),
+        });
+    }
+    let research = shared(&mentee.research_interests, &mentor.research_interests);
+    let smaller = mentee
+        .research_interests
+        .items()
+        .len()
+        .min(mentor.research_interests.items().len());
+    if !research.is_empty() {
+        let overlap = research.len() as f64 / smaller.max(1) as f64;
+        if overlap >= 0.5 {
+            points -= f64::from(weights.competition_penalty) * overlap;
+            risks.push(Risk {
+                kind: RiskKind::Competition,
+                text: format!(
+                    "Close research overlap ({}): agree authorship, credit and intellectual property at the start.",
+                    list(&research)
+                ),
+            });
+        } else if weights.complementary_interests > 0 {
+            let earned = f64::from(weights.complementary_interests) / 3.0;
+            points += earned;
+            reasons.push(Reason {
+                factor: Factor::ComplementaryInterests,
+                points: earned,
+                text: format!(
+                    "Related research without close overlap ({}).",
+                    list(&research)
+                ),
+            });
+        }
+    }
+
+    // Seniority suited to the mentee's stage.
+    let gap = i32::from(mentor.rank.seniority()) - i32::from(mentee.rank.seniority());
+    let fit = match gap {
+        2 => 1.0,
+        1 => 0.85,
+        3 => 0.7,
+        0 => 0.25,
+        _ => 0.0,
+    };
+    let earned = f64::from(weights.seniority) * fit;
+    points += earned;
+    if gap <= 0 {
+        risks.push(Risk {
+            kind: RiskKind::NotSenior,
+            text: if gap == 0 {
+                "Same rank: a peer mentor; consider a senior secondary mentor too.".into()
+            } else {
+                "The mentor is junior to the mentee.".into()
+            },
+        });
+    } else if weights.seniority > 0 {
+        reasons.push(Reason {
+            factor: Factor::Seniority,
+            points: earned,
+            text: format!(
+                "{} mentoring {}: a step ahead on the same path.",
+                mentor.rank.label(),
+                mentee.rank.label().to_lowercase()
+            ),
+        });
+    }
+
+    // Experience: years mentoring and past mentees.
+    let years = f64::from(mentor.mentoring_years.min(10)) / 10.0;
+    let mentees = f64::from(mentor.past_mentees.min(10)) / 10.0;
+    let earned = f64::from(weights.experience) * (0.6 * years + 0.4 * mentees);
+    points += earned;
+    if mentor.mentoring_years >= 5 && weights.experience > 0 {
+        reasons.push(Reason {
+            factor: Factor::Experience,
+            points: earned,
+            text: format!(
+                "{} years mentoring, {} past mentees.",
+                mentor.mentoring_years, mentor.past_mentees
+            ),
+        });
+    } else if mentor.mentoring_years < 2 && mentor.past_mentees < 2 {
+        risks.push(Risk {
+            kind: RiskKind::LackOfExperience,
+            text: "A new mentor: consider an experienced secondary mentor or the mentor workshop."
+                .into(),
+        });
+    }
+
+    reasons.sort_by(|x, y| {
+        y.points
+            .total_cmp(&x.points)
+            .then_with(|| x.text.cmp(&y.text))
+    });
+    let total = f64::from(weights.total().max(1));
+    let score = (points / total * 100.0).round().clamp(0.0, 100.0) as u32;
+    Compatibility {
+        score,
+        reasons,
+        risks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mentoring::conflicts::tests::person;
+    use proptest::prelude::*;
+    use tandem_domain::{Pace, Rank, WorkingStyle};
+
+    fn tags(s: &str) -> TagList {
+        TagList::parse("t", s).expect("tags")
+    }
+
+    #[test]
+    fn a_good_pair_is_explained_and_competition_is_a_risk() {
+        let mut mentee = person(1);
+        mentee.rank = Rank::AssistantProfessor;
+        mentee.values = tags("family first; open science");
+        mentee.clinical_interests = tags("heart failure clinic");
+        mentee.research_interests = tags("atrial fibrillation");
+        mentee.working_style = WorkingStyle {
+            pace: Some(Pace::Deliberative),
+            energy: None,
+        };
+        let mut mentor = person(2);
+        mentor.rank = Rank::Professor;
+        mentor.values = tags("Open Science; travel");
+        mentor.clinical_interests = tags("heart failure clinic");
+        mentor.research_interests = tags("heart failure; cardiac imaging");
+        mentor.working_style = WorkingStyle {
+            pace: Some(Pace::Deliberative),
+            energy: None,
+        };
+        mentor.mentoring_years = 12;
+        mentor.past_mentees = 9;
+        let good = score(&mentee, &mentor, &Weights::default());
+        assert!(good.score >= 70, "{good:?}");
+        assert!(good.risks.is_empty(), "{good:?}");
+        let values = good
+            .reasons
+            .iter()
+            .find(|r| r.factor == Factor::SharedValues)
+            .expect("a values reason");
+        assert_eq!(values.text, "You share values: open science.");
+        assert!(good.reasons.windows(2).all(|w| w[0].points >= w[1].points));
+
+        // Same research: flagged, and it costs points rather than earning them.
+        let mut rival = mentor.clone();
+        rival.research_interests = tags("atrial fibrillation");
+        let risky = score(&mentee, &rival, &Weights::default());
+        assert!(risky.score < good.score);
+        assert!(
+            risky
+                .risks
+                .iter()
+                .any(|r| r.kind == RiskKind::Competition && r.text.contains("atrial fibrillation"))
+        );
+
+        // The study's clash of working styles is a risk.
+        let mut quick = mentor.clone();
+        quick.working_style = WorkingStyle {
+            pace: Some(Pace::OnTheFly),
+            energy: None,
+        };
+        let clash = score(&mentee, &quick, &Weights::default());
+        assert!(
+            clash
+                .risks
+                .iter()
+                .any(|r| r.kind == RiskKind::PersonalityDifference)
+        );
+
+        // A program can switch factors off.
+        let values_only = Weights {
+            shared_values: 10,
+            working_style: 0,
+            complementary_interests: 0,
+            seniority: 0,
+            experience: 0,
+            competition_penalty: 0,
+        };
+        let v = score(&mentee, &mentor, &values_only);
+        assert!(v.reasons.iter().all(|r| r.factor == Factor::SharedValues));
+    }
+
+    #[test]
+    fn inexperience_and_missing_seniority_are_risks() {
+        let mut mentee = person(1);
+        mentee.rank = Rank::AssociateProfessor;
+        let mut mentor = person(2);
+        mentor.rank = Rank::AssociateProfessor;
+        let c = score(&mentee, &mentor, &Weights::default());
+        assert!(c.risks.iter().any(|r| r.kind == RiskKind::NotSenior));
+        assert!(c.risks.iter().any(|r| r.kind == RiskKind::LackOfExperience));
+    }
+
+    proptest! {
+        #[test]
+        fn scores_stay_in_range_and_are_deterministic(
+            a in "[a-c; ]{0,12}", b in "[a-c; ]{0,12}", r in "[a-c; ]{0,12}",
+            ranks in (0usize..4, 0usize..4), years in 0u16..40, mentees in 0u16..40,
+        ) {
+            let mut mentee = person(1);
+            let mut mentor = person(2);
+            mentee.values = tags(&a);
+            mentor.values = tags(&b);
+            mentee.research_interests = tags(&r);
+            mentor.research_interests = tags(&a);
+            mentee.rank = Rank::ALL[ranks.0];
+            mentor.rank = Rank::ALL[ranks.1];
+            mentor.mentoring_years = years;
+            mentor.past_mentees = mentees;
+            let one = score(&mentee, &mentor, &Weights::default());
+            prop_assert!(one.score <= 100);
+            prop_assert!((0..=100).contains(&one.cost()));
+            prop_assert_eq!(&one, &score(&mentee, &mentor, &Weights::default()));
+        }
+    }
+}
