@@ -259,7 +259,7 @@ async fn list_departments(
     actor: Actor,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<DepartmentDto>>, AppError> {
-    let scope = directory::directory_scope(&state, &actor, &slug).await?;
+    let (_, scope) = directory::browsable_institution(&state, &actor, &slug).await?;
     let list = tandem_store::units::departments(&state.db, &scope).await?;
     Ok(Json(
         list.into_iter()
@@ -281,7 +281,7 @@ async fn list_divisions(
     actor: Actor,
     Path(slug): Path<String>,
 ) -> Result<Json<Vec<DivisionDto>>, AppError> {
-    let scope = directory::directory_scope(&state, &actor, &slug).await?;
+    let (_, scope) = directory::browsable_institution(&state, &actor, &slug).await?;
     let list = tandem_store::units::divisions(&state.db, &scope).await?;
     Ok(Json(
         list.into_iter()
@@ -306,7 +306,7 @@ async fn list_people(
     Path(slug): Path<String>,
     Query(query): Query<PeopleQuery>,
 ) -> Result<Json<PeoplePage>, AppError> {
-    let scope = directory::directory_scope(&state, &actor, &slug).await?;
+    let (_, scope) = directory::browsable_institution(&state, &actor, &slug).await?;
     let request = query.parse()?;
     let page = tandem_store::people::search(
         &state.db,
@@ -335,7 +335,7 @@ async fn get_person(
     actor: Actor,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Json<PersonDto>, AppError> {
-    let profile = directory::authorized_profile(&state, &actor, &slug, &id).await?;
+    let (_, profile) = directory::authorized_profile(&state, &actor, &slug, &id).await?;
     Ok(Json(person_dto(&profile)))
 }
 

@@ -137,15 +137,18 @@ async fn person_ref(
         }))
 }
 
-/// One person of the scope with everything a profile shows, or 404.
-pub async fn load_profile(
+/// Everything a profile shows for `person`, limited to what `view` allows:
+/// short of the full view, no HR identifier and no resource controller.
+async fn profile_view(
     db: &Db,
     scope: &InstitutionScope,
-    id: PersonId,
+    mut person: tandem_domain::PersonProfile,
+    view: View,
 ) -> Result<ProfileView, AppError> {
-    let person = tandem_store::people::get(db, scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let full = view == View::Full;
+    if !full {
+        person.employee_id = String::new();
+    }
     let department = tandem_store::units::departments(db, scope)
         .await?
         .into_iter()
@@ -159,10 +162,13 @@ pub async fn load_profile(
         .map(|d| d.name)
         .unwrap_or_default();
     let supervisor = person_ref(db, scope, person.supervisor_id).await?;
-    let resource_controller = person_ref(db, scope, person.resource_controller_id).await?;
-    let direct_reports = tandem_store::people::direct_reports(db, scope, id).await?;
+    let resource_controller = match full {
+        true => person_ref(db, scope, person.resource_controller_id).await?,
+        false => None,
+    };
+    let direct_reports = tandem_store::people::direct_reports(db, scope, person.id).await?;
     Ok(ProfileView {
-        view: tandem_core::policy::View::Full,
+        view,
         person,
         department,
         division,
@@ -172,13 +178,13 @@ pub async fn load_profile(
     })
 }
 
-/// The institution of a directory route, once the policy allows the actor
-/// to browse it.
-pub async fn directory_scope(
+/// The institution of a directory route and its scope, once the policy
+/// allows the actor to browse it.
+pub async fn browsable_institution(
     state: &crate::AppState,
     actor: &crate::guard::Actor,
     slug: &str,
-) -> Result<InstitutionScope, AppError> {
+) -> Result<(Institution, InstitutionScope), AppError> {
     let (institution, scope) = self::institution(&state.db, slug).await?;
     crate::authz::authorize(
         state,
@@ -187,7 +193,7 @@ pub async fn directory_scope(
         Target::institution(institution.id),
     )
     .await?;
-    Ok(scope)
+    Ok((institution, scope))
 }
 
 /// A profile the actor may open, with only the fields their view allows.
@@ -196,7 +202,7 @@ pub async fn authorized_profile(
     actor: &crate::guard::Actor,
     slug: &str,
     id: &str,
-) -> Result<ProfileView, AppError> {
+) -> Result<(Institution, ProfileView), AppError> {
     let (institution, scope) = self::institution(&state.db, slug).await?;
     let Ok(id) = person_id(id) else {
         crate::authz::authorize(
@@ -222,11 +228,8 @@ pub async fn authorized_profile(
     };
     let view =
         crate::authz::authorize(state, actor, Action::ReadProfile, Target::person(&person)).await?;
-    let mut profile = load_profile(&state.db, &scope, id).await?;
-    profile.view = view;
-    if view != View::Full {
-        profile.resource_controller = None;
-        profile.person.employee_id = String::new();
-    }
-    Ok(profile)
+    Ok((
+        institution,
+        profile_view(&state.db, &scope, person, view).await?,
+    ))
 }

@@ -505,6 +505,18 @@ pub async fn edit_profile(
     Ok(Redirect::to(&format!("{profile_link}?saved=1")).into_response())
 }
 
+/// Every settings action is on the caller's own credentials.
+async fn may_manage_own_credentials(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    authorize(
+        state,
+        actor,
+        Action::ManageOwnCredentials,
+        Target::own(&actor.0),
+    )
+    .await?;
+    Ok(())
+}
+
 pub struct TokenRow {
     pub id: String,
     pub name: String,
@@ -530,13 +542,7 @@ async fn settings(
     message: Option<String>,
     error: Option<String>,
 ) -> Result<Response, PageError> {
-    authorize(
-        state,
-        actor,
-        Action::ManageOwnCredentials,
-        Target::own(&actor.0),
-    )
-    .await?;
+    may_manage_own_credentials(state, actor).await?;
     let day = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     let tokens = tandem_store::sessions::list_tokens(&state.db, actor.0.account)
         .await?
@@ -592,13 +598,7 @@ pub async fn change_password(
     actor: Actor,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, PageError> {
-    authorize(
-        &state,
-        &actor,
-        Action::ManageOwnCredentials,
-        Target::own(&actor.0),
-    )
-    .await?;
+    may_manage_own_credentials(&state, &actor).await?;
     if form.new != form.confirm {
         return settings(
             &state,
@@ -654,13 +654,7 @@ pub async fn create_token(
     actor: Actor,
     Form(form): Form<TokenForm>,
 ) -> Result<Response, PageError> {
-    authorize(
-        &state,
-        &actor,
-        Action::ManageOwnCredentials,
-        Target::own(&actor.0),
-    )
-    .await?;
+    may_manage_own_credentials(&state, &actor).await?;
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return settings(
@@ -690,13 +684,7 @@ pub async fn revoke_token(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    authorize(
-        &state,
-        &actor,
-        Action::ManageOwnCredentials,
-        Target::own(&actor.0),
-    )
-    .await?;
+    may_manage_own_credentials(&state, &actor).await?;
     let id = id.parse::<uuid::Uuid>().map_err(|_| AppError::NotFound)?;
     if !tandem_store::sessions::revoke_token(&state.db, actor.0.account, id, state.auth.clock.now())
         .await?

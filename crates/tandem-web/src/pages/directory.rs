@@ -79,8 +79,7 @@ pub async fn people(
     Path(slug): Path<String>,
     Query(query): Query<PeopleQuery>,
 ) -> Result<Response, PageError> {
-    let scope = directory::directory_scope(&state, &actor, &slug).await?;
-    let (institution, _) = directory::institution(&state.db, &slug).await?;
+    let (institution, scope) = directory::browsable_institution(&state, &actor, &slug).await?;
     let request = query.parse()?;
     let page = tandem_store::people::search(
         &state.db,
@@ -149,8 +148,7 @@ pub async fn profile(
     Path((slug, id)): Path<(String, String)>,
     Query(saved): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
-    let view = directory::authorized_profile(&state, &actor, &slug, &id).await?;
-    let (institution, _) = directory::institution(&state.db, &slug).await?;
+    let (institution, view) = directory::authorized_profile(&state, &actor, &slug, &id).await?;
     Ok(render(&ProfileTemplate {
         nav: Nav::for_actor(&actor),
         institution,
