@@ -52,3 +52,11 @@ id_type!(
     /// A sign-in account.
     AccountId
 );
+id_type!(
+    /// A mentee's request to a mentor.
+    MentorRequestId
+);
+id_type!(
+    /// A mentoring pair.
+    MentorshipId
+);

@@ -7,10 +7,17 @@
 pub mod values;
 pub mod access;
 pub mod ids;
+pub mod mentoring;
 pub mod person;
 
 pub use access::{Grant, Role, UnitScope};
-pub use ids::{AccountId, DepartmentId, DivisionId, InstitutionId, PersonId};
+pub use ids::{
+    AccountId, DepartmentId, DivisionId, InstitutionId, MentorRequestId, MentorshipId, PersonId,
+};
+pub use mentoring::{
+    MentorRequest, MentorRole, MentoringProfile, Mentorship, MentorshipOrigin, MentorshipStatus,
+    RequestStatus,
+};
 pub use person::{Institution, InstitutionSlug, PersonProfile};
 pub use values::{
     ContactChannel, Email, Gender, Leadership, Pace, Rank, SocialEnergy, Stream, TagList,

@@ -89,7 +89,7 @@ impl OrgChart {
 }
 
 /// What a program decides about who may mentor.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ProgramRules {
     /// Leadership roles whose holders may not mentor (default: division
     /// directors and department chairs).

@@ -12,13 +12,14 @@
 //! that you might be seen as ... competitors"), not a bonus.
 
 use serde::{Deserialize, Serialize};
-use tandem_domain::{PersonProfile, TagList};
+use tandem_domain::{MentoringProfile, PersonProfile, TagList};
 
 /// The factors a score is built from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Factor {
     SharedValues,
+    PersonalConnection,
     WorkingStyle,
     ComplementaryInterests,
     Seniority,
@@ -30,6 +31,9 @@ pub enum Factor {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Weights {
     pub shared_values: u32,
+    /// What each says they are looking for, and shared interests outside
+    /// work.
+    pub personal_connection: u32,
     pub working_style: u32,
     pub complementary_interests: u32,
     pub seniority: u32,
@@ -41,10 +45,11 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Self {
-            shared_values: 30,
+            shared_values: 25,
+            personal_connection: 15,
             working_style: 15,
-            complementary_interests: 20,
-            seniority: 20,
+            complementary_interests: 15,
+            seniority: 15,
             experience: 15,
             competition_penalty: 15,
         }
@@ -54,6 +59,7 @@ impl Default for Weights {
 impl Weights {
     fn total(&self) -> u32 {
         self.shared_values
+            + self.personal_connection
             + self.working_style
             + self.complementary_interests
             + self.seniority
@@ -127,9 +133,40 @@ fn list(items: &[String]) -> String {
     }
 }
 
+/// One side of a pair: the roster profile and what the person says about
+/// mentoring.
+#[derive(Debug, Clone, Copy)]
+pub struct Side<'a> {
+    pub person: &'a PersonProfile,
+    pub mentoring: &'a MentoringProfile,
+}
+
+/// Scores one pair from roster profiles alone, as if neither had said
+/// anything about mentoring.
+pub fn score(mentee: &PersonProfile, mentor: &PersonProfile, weights: &Weights) -> Compatibility {
+    let a = MentoringProfile::empty(mentee.id);
+    let b = MentoringProfile::empty(mentor.id);
+    score_sides(
+        Side {
+            person: mentee,
+            mentoring: &a,
+        },
+        Side {
+            person: mentor,
+            mentoring: &b,
+        },
+        weights,
+    )
+}
+
 /// Scores one pair. Deterministic: the same profiles and weights give the
 /// same result.
-pub fn score(mentee: &PersonProfile, mentor: &PersonProfile, weights: &Weights) -> Compatibility {
+pub fn score_sides(
+    mentee_side: Side<'_>,
+    mentor_side: Side<'_>,
+    weights: &Weights,
+) -> Compatibility {
+    let (mentee, mentor) = (mentee_side.person, mentor_side.person);
     let mut reasons = Vec::new();
     let mut risks = Vec::new();
     let mut points = 0.0f64;
@@ -145,6 +182,37 @@ pub fn score(mentee: &PersonProfile, mentor: &PersonProfile, weights: &Weights) 
             factor: Factor::SharedValues,
             points: earned,
             text: format!("You share values: {}.", list(&values)),
+        });
+    }
+
+    // Personal connection (Table 2): what both want from mentoring, and
+    // what they share outside work.
+    let wants = shared(
+        &mentee_side.mentoring.looking_for,
+        &mentor_side.mentoring.looking_for,
+    );
+    let hobbies = shared(
+        &mentee_side.mentoring.personal_interests,
+        &mentor_side.mentoring.personal_interests,
+    );
+    if weights.personal_connection > 0 && !(wants.is_empty() && hobbies.is_empty()) {
+        let strength =
+            (wants.len().min(2) as f64 / 2.0) * 0.6 + (hobbies.len().min(2) as f64 / 2.0) * 0.4;
+        let earned = f64::from(weights.personal_connection) * strength.max(0.3);
+        points += earned;
+        let text = match (wants.is_empty(), hobbies.is_empty()) {
+            (false, false) => format!(
+                "You both want {} from mentoring, and share {} outside work.",
+                list(&wants),
+                list(&hobbies)
+            ),
+            (false, true) => format!("You both want {} from mentoring.", list(&wants)),
+            _ => format!("Outside work you share {}.", list(&hobbies)),
+        };
+        reasons.push(Reason {
+            factor: Factor::PersonalConnection,
+            points: earned,
+            text,
         });
     }
 
@@ -252,19 +320,26 @@ pub fn score(mentee: &PersonProfile, mentor: &PersonProfile, weights: &Weights) 
         });
     }
 
-    // Experience: years mentoring and past mentees.
+    // Experience: years mentoring, past mentees and the program's training.
+    let trained = mentor_side.mentoring.mentor_training;
     let years = f64::from(mentor.mentoring_years.min(10)) / 10.0;
     let mentees = f64::from(mentor.past_mentees.min(10)) / 10.0;
-    let earned = f64::from(weights.experience) * (0.6 * years + 0.4 * mentees);
+    let training = if trained { 1.0 } else { 0.0 };
+    let earned = f64::from(weights.experience) * (0.5 * years + 0.3 * mentees + 0.2 * training);
     points += earned;
-    if mentor.mentoring_years >= 5 && weights.experience > 0 {
+    if (mentor.mentoring_years >= 5 || trained) && weights.experience > 0 {
+        let mut text = format!(
+            "{} years mentoring, {} past mentees",
+            mentor.mentoring_years, mentor.past_mentees
+        );
+        if trained {
+            text.push_str("; completed mentor training");
+        }
+        text.push('.');
         reasons.push(Reason {
             factor: Factor::Experience,
             points: earned,
-            text: format!(
-                "{} years mentoring, {} past mentees.",
-                mentor.mentoring_years, mentor.past_mentees
-            ),
+            text,
         });
     } else if mentor.mentoring_years < 2 && mentor.past_mentees < 2 {
         risks.push(Risk {
@@ -322,7 +397,7 @@ mod tests {
         mentor.mentoring_years = 12;
         mentor.past_mentees = 9;
         let good = score(&mentee, &mentor, &Weights::default());
-        assert!(good.score >= 70, "{good:?}");
+        assert!(good.score >= 60, "{good:?}");
         assert!(good.risks.is_empty(), "{good:?}");
         let values = good
             .reasons
@@ -361,6 +436,7 @@ mod tests {
         // A program can switch factors off.
         let values_only = Weights {
             shared_values: 10,
+            personal_connection: 0,
             working_style: 0,
             complementary_interests: 0,
             seniority: 0,
@@ -369,6 +445,37 @@ mod tests {
         };
         let v = score(&mentee, &mentor, &values_only);
         assert!(v.reasons.iter().all(|r| r.factor == Factor::SharedValues));
+    }
+
+    #[test]
+    fn shared_wishes_and_interests_outside_work_are_a_personal_connection() {
+        let mentee = person(1);
+        let mentor = person(2);
+        let mut a = MentoringProfile::empty(mentee.id);
+        a.looking_for = tags("career planning; grant writing");
+        a.personal_interests = tags("choir");
+        let mut b = MentoringProfile::empty(mentor.id);
+        b.looking_for = tags("Career planning");
+        b.personal_interests = tags("choir; cycling");
+        b.mentor_training = true;
+        let side = |person, mentoring| Side { person, mentoring };
+        let with = score_sides(side(&mentee, &a), side(&mentor, &b), &Weights::default());
+        let without = score(&mentee, &mentor, &Weights::default());
+        assert!(with.score > without.score);
+        let reason = with
+            .reasons
+            .iter()
+            .find(|r| r.factor == Factor::PersonalConnection)
+            .expect("a personal-connection reason");
+        assert_eq!(
+            reason.text,
+            "You both want career planning from mentoring, and share choir outside work."
+        );
+        assert!(
+            with.reasons
+                .iter()
+                .any(|r| r.text.contains("completed mentor training"))
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod demo;
 mod http;
 mod import;
 mod matrix;
+mod mentoring;
 mod schema;
 mod support;
 mod tenancy;

@@ -1,0 +1,364 @@
+//! Everything needed to judge any pair of one institution, loaded once:
+//! profiles, reporting lines, mentoring preferences, current loads and
+//! do-not-match wishes. Suggestions and rounds both read it.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use tandem_domain::{DivisionId, MentoringProfile, PersonId, PersonProfile, Rank, Stream};
+use tandem_store::{Db, InstitutionScope, StoreError};
+
+use super::settings::{self, ProgramSettings};
+use super::{Compatibility, Exclusion, OrgChart, exclusions, score::Side, score::score_sides};
+
+/// The institution's people and mentoring state at one moment.
+#[derive(Debug, Clone)]
+pub struct MentoringPool {
+    pub settings: ProgramSettings,
+    people: Vec<PersonProfile>,
+    index: HashMap<PersonId, usize>,
+    org: OrgChart,
+    mentoring: HashMap<PersonId, MentoringProfile>,
+    loads: HashMap<PersonId, u32>,
+    /// (mentee, mentor) pairs that are proposed or active.
+    open_pairs: HashSet<(PersonId, PersonId)>,
+    do_not_match: HashSet<(PersonId, PersonId)>,
+}
+
+/// Narrowing the suggestions, as on the page's filter form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SuggestionFilter {
+    /// Words to find in a name or any interest.
+    pub query: Option<String>,
+    pub division: Option<DivisionId>,
+    pub rank: Option<Rank>,
+    pub stream: Option<Stream>,
+    /// A research, clinical or education interest (part of one).
+    pub interest: Option<String>,
+}
+
+/// One suggested mentor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    pub mentor_id: PersonId,
+    pub fit: Compatibility,
+    pub free_places: u32,
+}
+
+/// A page of suggestions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestions {
+    pub items: Vec<Suggestion>,
+    /// Eligible mentors that pass the filter (before the limit).
+    pub matching: usize,
+    /// Mentors with a free place the mentee may be matched with.
+    pub eligible: usize,
+}
+
+fn contains_ci(haystack: &str, needle: &str) -> bool {
+    haystack.to_lowercase().contains(needle)
+}
+
+impl MentoringPool {
+    pub async fn load(db: &Db, scope: &InstitutionScope) -> Result<Self, StoreError> {
+        let settings = settings::load(db, scope).await?;
+        let people = tandem_store::people::all(db, scope).await?;
+        let profiles = tandem_store::mentoring::profiles(db, scope).await?;
+        let open = tandem_store::mentoring::open_mentorships(db, scope).await?;
+        let wishes = tandem_store::mentoring::do_not_match(db, scope).await?;
+        Ok(Self::from_parts(settings, people, profiles, &open, wishes))
+    }
+
+    /// Builds a pool from already-loaded parts (tests and benchmarks).
+    pub fn from_parts(
+        settings: ProgramSettings,
+        people: Vec<PersonProfile>,
+        profiles: Vec<MentoringProfile>,
+        open: &[tandem_domain::Mentorship],
+        do_not_match: Vec<(PersonId, PersonId)>,
+    ) -> Self {
+        let index = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let org = OrgChart::new(&people);
+        MentoringPool {
+            settings,
+            index,
+            org,
+            people,
+            mentoring: profiles.into_iter().map(|m| (m.person_id, m)).collect(),
+            loads: tandem_store::mentoring::loads(open),
+            open_pairs: open.iter().map(|m| (m.mentee_id, m.mentor_id)).collect(),
+            do_not_match: do_not_match.into_iter().collect(),
+        }
+    }
+
+    pub fn person(&self, id: PersonId) -> Option<&PersonProfile> {
+        self.index.get(&id).map(|&i| &self.people[i])
+    }
+
+    pub fn people(&self) -> &[PersonProfile] {
+        &self.people
+    }
+
+    /// What the person said about mentoring (empty if nothing).
+    pub fn mentoring(&self, id: PersonId) -> MentoringProfile {
+        self.mentoring
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| MentoringProfile::empty(id))
+    }
+
+    /// Whether the person offers to mentor at all.
+    pub fn is_mentor(&self, id: PersonId) -> bool {
+        self.mentoring
+            .get(&id)
+            .is_some_and(|m| m.mentor_capacity > 0)
+    }
+
+    pub fn capacity(&self, mentor: PersonId) -> u32 {
+        self.mentoring
+            .get(&mentor)
+            .map_or(0, |m| u32::from(m.mentor_capacity))
+    }
+
+    pub fn load_of(&self, mentor: PersonId) -> u32 {
+        self.loads.get(&mentor).copied().unwrap_or(0)
+    }
+
+    pub fn free_places(&self, mentor: PersonId) -> u32 {
+        self.capacity(mentor).saturating_sub(self.load_of(mentor))
+    }
+
+    /// Whether the two are already paired (proposed or active).
+    pub fn paired(&self, mentee: PersonId, mentor: PersonId) -> bool {
+        self.open_pairs.contains(&(mentee, mentor))
+    }
+
+    /// Mentors who offer places, in roster order.
+    pub fn mentors(&self) -> impl Iterator<Item = &PersonProfile> {
+        self.people.iter().filter(|p| self.is_mentor(p.id))
+    }
+
+    /// Every reason `mentor` may not mentor `mentee`, given current loads.
+    pub fn exclusions(&self, mentee: &PersonProfile, mentor: &PersonProfile) -> Vec<Exclusion> {
+        self.exclusions_with_capacity(mentee, mentor, self.free_places(mentor.id) > 0)
+    }
+
+    /// The same with the capacity question answered by the caller (a
+    /// round counts places itself).
+    pub fn exclusions_with_capacity(
+        &self,
+        mentee: &PersonProfile,
+        mentor: &PersonProfile,
+        has_capacity: bool,
+    ) -> Vec<Exclusion> {
+        exclusions(
+            mentee,
+            mentor,
+            &self.org,
+            &self.settings.rules,
+            has_capacity,
+            &self.do_not_match,
+        )
+    }
+
+    /// How well the pair fits, with reasons and risks.
+    pub fn fit(&self, mentee: &PersonProfile, mentor: &PersonProfile) -> Compatibility {
+        let empty_a;
+        let empty_b;
+        let a = match self.mentoring.get(&mentee.id) {
+            Some(m) => m,
+            None => {
+                empty_a = MentoringProfile::empty(mentee.id);
+                &empty_a
+            }
+        };
+        let b = match self.mentoring.get(&mentor.id) {
+            Some(m) => m,
+            None => {
+                empty_b = MentoringProfile::empty(mentor.id);
+                &empty_b
+            }
+        };
+        score_sides(
+            Side {
+                person: mentee,
+                mentoring: a,
+            },
+            Side {
+                person: mentor,
+                mentoring: b,
+            },
+            &self.settings.weights,
+        )
+    }
+
+    fn passes(&self, mentor: &PersonProfile, filter: &SuggestionFilter) -> bool {
+        if filter.division.is_some_and(|d| d != mentor.division_id)
+            || filter.rank.is_some_and(|r| r != mentor.rank)
+            || filter.stream.is_some_and(|s| s != mentor.stream)
+        {
+            return false;
+        }
+        let interests = || {
+            mentor
+                .research_interests
+                .items()
+                .iter()
+                .chain(mentor.clinical_interests.items())
+                .chain(mentor.education_interests.items())
+        };
+        if let Some(interest) = filter.interest.as_deref() {
+            let needle = interest.to_lowercase();
+            if !interests().any(|t| contains_ci(t, &needle)) {
+                return false;
+            }
+        }
+        if let Some(query) = filter.query.as_deref() {
+            let mentoring = self.mentoring.get(&mentor.id);
+            let extra = mentoring.into_iter().flat_map(|m| {
+                m.looking_for
+                    .items()
+                    .iter()
+                    .chain(m.personal_interests.items())
+            });
+            let name = mentor.display_name();
+            for word in query.split_whitespace() {
+                let needle = word.to_lowercase();
+                let found = contains_ci(&name, &needle)
+                    || interests().any(|t| contains_ci(t, &needle))
+                    || extra.clone().any(|t| contains_ci(t, &needle));
+                if !found {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// The best mentors for `mentee`: eligible (no exclusion, a free
+    /// place, not already paired), passing `filter`, best score first
+    /// (ties: family name, then id), at most `limit`.
+    pub fn suggestions(
+        &self,
+        mentee: &PersonProfile,
+        filter: &SuggestionFilter,
+        limit: usize,
+    ) -> Suggestions {
+        let mut eligible = 0usize;
+        let mut scored: Vec<(u32, &PersonProfile)> = Vec::new();
+        for mentor in self.mentors() {
+            if self.paired(mentee.id, mentor.id) || !self.exclusions(mentee, mentor).is_empty() {
+                continue;
+            }
+            eligible += 1;
+            if !self.passes(mentor, filter) {
+                continue;
+            }
+            scored.push((self.fit(mentee, mentor).score, mentor));
+        }
+        let matching = scored.len();
+        scored.sort_by(|(sa, a), (sb, b)| {
+            sb.cmp(sa)
+                .then_with(|| a.family_name.cmp(&b.family_name))
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        let items = scored
+            .into_iter()
+            .take(limit)
+            .map(|(_, mentor)| Suggestion {
+                mentor_id: mentor.id,
+                fit: self.fit(mentee, mentor),
+                free_places: self.free_places(mentor.id),
+            })
+            .collect();
+        Suggestions {
+            items,
+            matching,
+            eligible,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mentoring::conflicts::tests::person;
+    use tandem_domain::{Leadership, TagList};
+
+    fn offering(p: &PersonProfile, capacity: u16) -> MentoringProfile {
+        MentoringProfile {
+            mentor_capacity: capacity,
+            ..MentoringProfile::empty(p.id)
+        }
+    }
+
+    #[test]
+    fn suggestions_skip_conflicts_full_mentors_and_barred_roles() {
+        let mut mentee = person(0);
+        mentee.rank = Rank::AssistantProfessor;
+        let boss = person(1);
+        mentee.supervisor_id = Some(boss.id);
+        let mut chair = person(2);
+        chair.leadership = Leadership::DepartmentChair;
+        let full = person(3);
+        let mut good = person(4);
+        good.research_interests = TagList::from_tags(["sleep medicine"]);
+        let other = person(5);
+        let people = vec![
+            mentee.clone(),
+            boss.clone(),
+            chair.clone(),
+            full.clone(),
+            good.clone(),
+            other.clone(),
+        ];
+        let profiles = vec![
+            offering(&boss, 2),
+            offering(&chair, 2),
+            offering(&full, 1),
+            offering(&good, 2),
+            offering(&other, 2),
+        ];
+        let taken = tandem_domain::Mentorship {
+            id: tandem_domain::MentorshipId::new_random(),
+            mentee_id: other.id,
+            mentor_id: full.id,
+            role: tandem_domain::MentorRole::Primary,
+            origin: tandem_domain::MentorshipOrigin::Request,
+            status: tandem_domain::MentorshipStatus::Active,
+            proposed_at: time::OffsetDateTime::UNIX_EPOCH,
+            started_at: None,
+        };
+        let pool = MentoringPool::from_parts(
+            ProgramSettings::default(),
+            people,
+            profiles,
+            &[taken],
+            vec![(other.id, mentee.id)],
+        );
+        let s = pool.suggestions(&mentee, &SuggestionFilter::default(), 10);
+        let ids: Vec<PersonId> = s.items.iter().map(|x| x.mentor_id).collect();
+        assert_eq!(ids, vec![good.id], "only the unconflicted mentor with room");
+        assert_eq!(s.eligible, 1);
+        assert!(!s.items[0].fit.reasons.is_empty() || !s.items[0].fit.risks.is_empty());
+
+        let filtered = pool.suggestions(
+            &mentee,
+            &SuggestionFilter {
+                interest: Some("SLEEP".into()),
+                ..Default::default()
+            },
+            10,
+        );
+        assert_eq!(filtered.matching, 1);
+        let none = pool.suggestions(
+            &mentee,
+            &SuggestionFilter {
+                query: Some("nobody-by-this-name".into()),
+                ..Default::default()
+            },
+            10,
+        );
+        assert!(none.items.is_empty());
+    }
+}

@@ -1,0 +1,291 @@
+//! Finding a mentor, through the core use cases on both databases:
+//! requests expire (with a reminder first), answers are private where they
+//! should be, conflicts are refused, and feedback needs five answers.
+
+use crate::support::*;
+use tandem_core::mentoring::feedback::{self, MentorFeedback};
+use tandem_core::mentoring::requests::{self, Answer};
+use tandem_core::mentoring::{MentoringError, MentoringPool, SuggestionFilter};
+use tandem_core::roster::{NoProgress, parse_roster};
+use tandem_domain::{
+    Institution, MentoringProfile, MentorshipStatus, PersonId, RequestStatus, TagList,
+};
+use tandem_store::mentoring::FeedbackAnswers;
+use tandem_store::{Db, InstitutionScope};
+use tandem_testkit::dual_test;
+use time::{Duration, OffsetDateTime, macros::datetime};
+
+const T0: OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
+
+/// A small division: a mentee who reports to BOSS, two free mentors, a
+/// chair, and six former mentees of M1 for feedback.
+async fn world(db: &Db) -> (Institution, Vec<PersonId>) {
+    let institution = create_institution(db, "north").await;
+    let mut csv = format!("{HEADER}\n");
+    let rows = [
+        ("MENTEE", "assistant_professor", "BOSS", "none"),
+        ("BOSS", "professor", "", "none"),
+        ("M1", "professor", "", "none"),
+        ("M2", "associate_professor", "", "none"),
+        ("CHAIR", "professor", "", "department_chair"),
+    ];
+    for (i, (code, rank, boss, leadership)) in rows.iter().enumerate() {
+        csv.push_str(&format!(
+            "{code},Given{i},{code}family,{code}@north.org,Medicine,Cardiology,{rank},scientist,F,2010-01-01,{boss},,{leadership},,,,,\n"
+        ));
+    }
+    for i in 0..6 {
+        csv.push_str(&format!(
+            "FORMER{i},Former{i},Mentee{i},former{i}@north.org,Medicine,Cardiology,lecturer,teacher,M,2020-01-01,,,none,,,,,\n"
+        ));
+    }
+    let records = parse_roster(csv.as_bytes()).expect("roster");
+    tandem_core::roster::import_roster(
+        db,
+        &institution,
+        &records,
+        T0,
+        &mut uuid::Uuid::new_v4,
+        &NoProgress,
+    )
+    .await
+    .expect("import");
+    let scope = InstitutionScope::of(&institution);
+    let people = tandem_store::people::all(db, &scope).await.expect("people");
+    let id = |code: &str| {
+        people
+            .iter()
+            .find(|p| p.employee_id == code)
+            .map(|p| p.id)
+            .expect("person")
+    };
+    let ids: Vec<PersonId> = ["MENTEE", "BOSS", "M1", "M2", "CHAIR"]
+        .iter()
+        .map(|c| id(c))
+        .chain((0..6).map(|i| id(&format!("FORMER{i}"))))
+        .collect();
+    for (mentor, capacity) in [(ids[1], 2), (ids[2], 8), (ids[3], 1), (ids[4], 2)] {
+        let mut m = MentoringProfile::empty(mentor);
+        m.mentor_capacity = capacity;
+        m.looking_for = TagList::from_tags(["career planning"]);
+        tandem_store::mentoring::save_profile(db, &scope, &m, T0)
+            .await
+            .expect("save");
+    }
+    (institution, ids)
+}
+
+fn refused(result: Result<impl std::fmt::Debug, MentoringError>) -> String {
+    match result {
+        Err(MentoringError::Refused(text)) => text,
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+async fn notes(db: &Db, institution: &Institution, person: PersonId) -> Vec<String> {
+    tandem_store::mentoring::notifications(db, &InstitutionScope::of(institution), person, 50)
+        .await
+        .expect("notifications")
+        .into_iter()
+        .map(|n| n.body)
+        .collect()
+}
+
+dual_test!(unanswered_requests_remind_then_expire, |t| {
+    let (north, ids) = world(&t.db).await;
+    let (mentee, m1) = (ids[0], ids[2]);
+    let sent = requests::send(&t.db, &north, mentee, m1, "Could we meet?", T0)
+        .await
+        .expect("sent");
+    assert_eq!(sent.expires_at, T0 + Duration::days(14));
+
+    // Day 10: nothing due.
+    let sweep = requests::sweep(&t.db, T0 + Duration::days(10))
+        .await
+        .expect("sweep");
+    assert_eq!((sweep.expired, sweep.reminded), (0, 0));
+    // Day 11 (three days before expiry): one reminder, once.
+    let day11 = T0 + Duration::days(11) + Duration::seconds(1);
+    assert_eq!(
+        requests::sweep(&t.db, day11).await.expect("sweep").reminded,
+        1
+    );
+    assert_eq!(
+        requests::sweep(&t.db, day11).await.expect("sweep").reminded,
+        0
+    );
+    assert!(notes(&t.db, &north, m1).await.iter().any(|n| {
+        n.starts_with("Reminder: Given0 MENTEEfamily's request expires on 16 March 2026")
+    }));
+
+    // Day 14: expired as soon as its time is up, before any sweep.
+    let day14 = T0 + Duration::days(14);
+    let scope = InstitutionScope::of(&north);
+    let read = tandem_store::mentoring::request(&t.db, &scope, sent.id, day14)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(read.status, RequestStatus::Expired);
+    let late = requests::answer(&t.db, &north, m1, sent.id, Answer::Accept, day14).await;
+    assert!(refused(late).contains("expired"));
+    assert_eq!(
+        requests::sweep(&t.db, day14).await.expect("sweep").expired,
+        1
+    );
+    // Expired for good, and the mentee may ask again.
+    assert!(
+        requests::send(&t.db, &north, mentee, m1, "Trying again", day14)
+            .await
+            .is_ok()
+    );
+});
+
+dual_test!(
+    answers_pair_people_keep_reasons_private_and_refuse_conflicts,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let (mentee, boss, m1, m2, chair) = (ids[0], ids[1], ids[2], ids[3], ids[4]);
+        let scope = InstitutionScope::of(&north);
+
+        // Conflicts of interest are refused with their reason.
+        let to_boss = requests::send(&t.db, &north, mentee, boss, "", T0).await;
+        assert!(refused(to_boss).contains("supervisor"));
+        let to_chair = requests::send(&t.db, &north, mentee, chair, "", T0).await;
+        assert!(refused(to_chair).contains("department chair"));
+
+        let r1 = requests::send(&t.db, &north, mentee, m1, "Hello", T0)
+            .await
+            .expect("to m1");
+        let r2 = requests::send(&t.db, &north, mentee, m2, "Hello", T0)
+            .await
+            .expect("to m2");
+        let again = requests::send(&t.db, &north, mentee, m2, "Hello again", T0).await;
+        assert!(refused(again).contains("already asked"));
+
+        // Someone else cannot answer a request addressed to m1.
+        assert!(matches!(
+            requests::answer(&t.db, &north, m2, r1.id, Answer::Accept, T0).await,
+            Err(MentoringError::NotFound)
+        ));
+
+        // m1 declines with a reason only m1 keeps.
+        let reason = "PRIVATE-REASON too many mentees this year";
+        requests::answer(
+            &t.db,
+            &north,
+            m1,
+            r1.id,
+            Answer::Decline(Some(reason.into())),
+            T0 + Duration::hours(1),
+        )
+        .await
+        .expect("declined");
+        let mentee_view = tandem_store::mentoring::requests_of(&t.db, &scope, mentee, false, T0)
+            .await
+            .expect("requests");
+        assert!(format!("{mentee_view:?}").contains("Declined"));
+        assert!(!format!("{mentee_view:?}").contains("PRIVATE-REASON"));
+        assert!(
+            notes(&t.db, &north, mentee)
+                .await
+                .iter()
+                .all(|n| !n.contains("PRIVATE-REASON"))
+        );
+
+        // m2 accepts: the pair starts, m2 (capacity 1) is now full and no
+        // longer suggested to anyone.
+        requests::answer(
+            &t.db,
+            &north,
+            m2,
+            r2.id,
+            Answer::Accept,
+            T0 + Duration::hours(2),
+        )
+        .await
+        .expect("accepted");
+        let pairs = tandem_store::mentoring::mentorships_of(&t.db, &scope, mentee)
+            .await
+            .expect("pairs");
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].mentor_id, m2);
+        assert_eq!(pairs[0].status, MentorshipStatus::Active);
+        let pool = MentoringPool::load(&t.db, &scope).await.expect("pool");
+        let former = pool.person(ids[5]).expect("person").clone();
+        let suggested: Vec<PersonId> = pool
+            .suggestions(&former, &SuggestionFilter::default(), 10)
+            .items
+            .iter()
+            .map(|s| s.mentor_id)
+            .collect();
+        assert!(!suggested.contains(&m2), "a full mentor is not suggested");
+        assert!(
+            !suggested.contains(&chair),
+            "a barred role is not suggested"
+        );
+        assert!(suggested.contains(&m1));
+
+        // The mentee's other pending requests go in one step.
+        let r3 = requests::send(
+            &t.db,
+            &north,
+            mentee,
+            m1,
+            "Secondary?",
+            T0 + Duration::hours(3),
+        )
+        .await
+        .expect("to m1 again");
+        let withdrawn = requests::withdraw_all(&t.db, &north, mentee, T0 + Duration::hours(4))
+            .await
+            .expect("withdraw");
+        assert_eq!(withdrawn, 1);
+        let r3 = tandem_store::mentoring::request(&t.db, &scope, r3.id, T0 + Duration::hours(5))
+            .await
+            .expect("read")
+            .expect("exists");
+        assert_eq!(r3.status, RequestStatus::Withdrawn);
+
+        // Time to match is recorded from the first request to the acceptance.
+        let times = tandem_store::mentoring::match_times(&t.db, &scope)
+            .await
+            .expect("times");
+        assert_eq!(times, vec![(mentee, T0, Some(T0 + Duration::hours(2)))]);
+    }
+);
+
+dual_test!(mentor_feedback_shows_only_from_five_answers, |t| {
+    let (north, ids) = world(&t.db).await;
+    let m1 = ids[2];
+    let scope = InstitutionScope::of(&north);
+    let answers = FeedbackAnswers {
+        would_recommend: true,
+        available: 4,
+        helpful: 5,
+        respectful: 5,
+    };
+    // A stranger cannot answer about m1.
+    let stranger = feedback::give(&t.db, &north, ids[0], m1, answers, T0).await;
+    assert!(refused(stranger).contains("own mentees"));
+    for (n, former) in ids[5..].iter().enumerate() {
+        let request = requests::send(&t.db, &north, *former, m1, "", T0)
+            .await
+            .expect("request");
+        requests::answer(&t.db, &north, m1, request.id, Answer::Accept, T0)
+            .await
+            .expect("accept");
+        feedback::give(&t.db, &north, *former, m1, answers, T0)
+            .await
+            .expect("feedback");
+        let shown = feedback::about(&t.db, &scope, m1).await.expect("about");
+        if n + 1 < 5 {
+            assert_eq!(shown, MentorFeedback::TooFewAnswers, "{} answers", n + 1);
+        } else {
+            let MentorFeedback::Summary(s) = shown else {
+                panic!("{} answers are enough", n + 1);
+            };
+            assert_eq!(s.answers, n as u64 + 1);
+            assert_eq!(s.recommend_percent, 100);
+        }
+    }
+});
