@@ -34,6 +34,12 @@ pub enum Action {
     ManageAccounts,
     /// Own sign-in settings: password, personal API tokens.
     ManageOwnCredentials,
+    /// Look for a mentor: suggestions, requests, feedback on own mentors.
+    FindMentor,
+    /// Answer requests addressed to oneself as a mentor.
+    AnswerRequests,
+    /// Set the program's matching weights, barred roles and request expiry.
+    ManageProgram,
 }
 
 impl Action {
@@ -48,6 +54,9 @@ impl Action {
         Action::ReadAudit,
         Action::ManageAccounts,
         Action::ManageOwnCredentials,
+        Action::FindMentor,
+        Action::AnswerRequests,
+        Action::ManageProgram,
     ];
 
     pub fn label(self) -> &'static str {
@@ -62,6 +71,9 @@ impl Action {
             Action::ReadAudit => "Read the audit log",
             Action::ManageAccounts => "Manage accounts and roles",
             Action::ManageOwnCredentials => "Change own password and API tokens",
+            Action::FindMentor => "Look for a mentor and send requests",
+            Action::AnswerRequests => "Answer requests to mentor",
+            Action::ManageProgram => "Set the program's matching rules",
         }
     }
 }
@@ -281,6 +293,17 @@ pub const POLICY: &[Rule] = &[
         Full,
     ),
     rule(Who::Anyone, ManageOwnCredentials, Own, Full),
+    // Finding a mentor. A mentee acts for themself; anyone with a person
+    // may be asked to mentor and answers only what is addressed to them.
+    rule(Who::Role(Mentee), FindMentor, Own, Full),
+    rule(Who::Anyone, AnswerRequests, Own, Full),
+    rule(Who::Role(Facilitator), ManageProgram, SameInstitution, Full),
+    rule(
+        Who::Role(InstitutionAdmin),
+        ManageProgram,
+        SameInstitution,
+        Full,
+    ),
 ];
 
 /// What an action is aimed at, as far as the policy cares.

@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_person))
         .routes(routes!(me))
         .routes(routes!(demographics))
+        .merge(crate::api_mentoring::routes())
 }
 
 /// The signed-in account.

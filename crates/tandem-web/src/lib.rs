@@ -4,10 +4,12 @@
 //! call the store and core crates.
 
 mod api;
+mod api_mentoring;
 mod authz;
 mod directory;
 mod error;
 pub mod guard;
+pub mod mentoring;
 pub mod pages;
 pub mod routes;
 
@@ -33,7 +35,10 @@ pub struct AppState {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Tandem API", description = "Faculty mentorship programs: institutions, units and people."),
-    tags((name = "directory", description = "Institutions, departments, divisions and faculty (M1)")),
+    tags(
+        (name = "directory", description = "Institutions, departments, divisions and faculty (M1)"),
+        (name = "mentoring", description = "Suggestions, requests and answers (M2)")
+    ),
     modifiers(&BearerAuth),
     security(("api_token" = []))
 )]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use tandem_core::auth::AuthError;
 use tandem_core::policy::{Action, Target, may_ever};
 use tandem_domain::values::parse_contact_channels;
-use tandem_domain::{ContactChannel, Role, TagList, UnitScope, WorkingStyle};
+use tandem_domain::{ContactChannel, MentoringProfile, Role, TagList, UnitScope, WorkingStyle};
 use tandem_store::InstitutionScope;
 use tandem_store::people::OwnProfileFields;
 
@@ -210,22 +210,43 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
         for g in &p.grants {
             let (text, links): (&'static str, Vec<NavLink>) = match g.role {
                 Role::Mentee => (
-                    "Find the right mentor: browse the faculty directory by division, rank, stream and interests. Suggestions and requests arrive with matching.",
-                    vec![NavLink {
-                        href: directory.href.clone(),
-                        label: directory.label.clone(),
-                    }],
+                    "Find the right mentor: suggestions explain why each mentor fits and what to watch; ask one, and hear from their other mentees first.",
+                    vec![
+                        NavLink {
+                            href: "/mentors".into(),
+                            label: "Find a mentor".into(),
+                        },
+                        NavLink {
+                            href: "/requests".into(),
+                            label: "Your requests".into(),
+                        },
+                        NavLink {
+                            href: directory.href.clone(),
+                            label: directory.label.clone(),
+                        },
+                    ],
                 ),
                 Role::Mentor => (
-                    "Mentees see your profile when they look for a mentor: keep your interests, values and working style current.",
-                    vec![NavLink {
-                        href: "/profile/edit".into(),
-                        label: "Edit your profile".into(),
-                    }],
+                    "Mentees find you when your profile offers places. Answer their requests before they expire; a reason for declining stays with you.",
+                    vec![
+                        NavLink {
+                            href: "/requests".into(),
+                            label: "Requests to you".into(),
+                        },
+                        NavLink {
+                            href: "/profile/edit".into(),
+                            label: "Edit your profile and places".into(),
+                        },
+                    ],
                 ),
                 Role::Facilitator => (
-                    "You run the program in your unit. Each division's aggregate picture is linked below; relationship health and matching rounds arrive with later releases.",
-                    unit_links(g.unit),
+                    "You run the program in your unit. Each division's aggregate picture is linked below, with time to match by gender, rank and stream.",
+                    std::iter::once(NavLink {
+                        href: format!("/i/{}/reports/time-to-match", inst.slug),
+                        label: "Time to match".into(),
+                    })
+                    .chain(unit_links(g.unit))
+                    .collect(),
                 ),
                 Role::UnitLeader => (
                     "You see your unit in aggregate only: counts under five are hidden, and no individual's confidential data ever reaches this page.",
@@ -328,6 +349,16 @@ pub struct ProfileForm {
     contact_channels: String,
     #[serde(default, rename = "channel")]
     _channel: Option<String>,
+    #[serde(default)]
+    looking_for: String,
+    #[serde(default)]
+    personal_interests: String,
+    #[serde(default)]
+    mentor_capacity: String,
+    #[serde(default)]
+    mentor_training: bool,
+    #[serde(default)]
+    reference_opt_in: bool,
 }
 
 async fn own_person(
@@ -359,8 +390,14 @@ pub async fn edit_profile_page(
     State(state): State<AppState>,
     actor: Actor,
 ) -> Result<Response, PageError> {
-    let (_, p, profile_link) = own_person(&state, &actor).await?;
+    let (scope, p, profile_link) = own_person(&state, &actor).await?;
+    let mentoring = tandem_store::mentoring::profile(&state.db, &scope, p.id).await?;
     let form = ProfileForm {
+        looking_for: mentoring.looking_for.items().join("; "),
+        personal_interests: mentoring.personal_interests.items().join("; "),
+        mentor_capacity: mentoring.mentor_capacity.to_string(),
+        mentor_training: mentoring.mentor_training,
+        reference_opt_in: mentoring.reference_opt_in,
         research_interests: p.research_interests.items().join("; "),
         clinical_interests: p.clinical_interests.items().join("; "),
         education_interests: p.education_interests.items().join("; "),
@@ -437,6 +474,11 @@ pub async fn edit_profile(
         location: get("location"),
         contact_channels: chosen.join(";"),
         _channel: None,
+        looking_for: get("looking_for"),
+        personal_interests: get("personal_interests"),
+        mentor_capacity: get("mentor_capacity"),
+        mentor_training: get("mentor_training") == "yes",
+        reference_opt_in: get("reference_opt_in") == "yes",
     };
     let mut errors = Vec::new();
     let mut tags = |field: &'static str, raw: &str| match TagList::parse(field, raw) {
@@ -450,6 +492,8 @@ pub async fn edit_profile(
     let clinical_interests = tags("clinical_interests", &form.clinical_interests);
     let education_interests = tags("education_interests", &form.education_interests);
     let values = tags("values", &form.values);
+    let looking_for = tags("looking_for", &form.looking_for);
+    let personal_interests = tags("personal_interests", &form.personal_interests);
     let style_text = [form.pace.as_str(), form.energy.as_str()]
         .iter()
         .filter(|s| !s.is_empty())
@@ -464,6 +508,11 @@ pub async fn edit_profile(
         errors.push(format!("contact channels: {}", e.expected));
         vec![]
     });
+    let mentor_capacity =
+        MentoringProfile::parse_capacity(&form.mentor_capacity).unwrap_or_else(|e| {
+            errors.push(format!("mentees you will take: {}", e.expected));
+            0
+        });
     let mentoring_years = count("years mentoring", &form.mentoring_years, 70, &mut errors);
     let past_mentees = count("past mentees", &form.past_mentees, 1000, &mut errors);
     let location = Some(form.location.trim().to_string()).filter(|l| !l.is_empty());
@@ -494,14 +543,15 @@ pub async fn edit_profile(
         location,
         contact_channels,
     };
-    tandem_store::people::update_own_fields(
-        &state.db,
-        &scope,
-        p.id,
-        &fields,
-        state.auth.clock.now(),
-    )
-    .await?;
+    let now = state.auth.clock.now();
+    tandem_store::people::update_own_fields(&state.db, &scope, p.id, &fields, now).await?;
+    let mut mentoring = tandem_store::mentoring::profile(&state.db, &scope, p.id).await?;
+    mentoring.looking_for = looking_for;
+    mentoring.personal_interests = personal_interests;
+    mentoring.mentor_capacity = mentor_capacity;
+    mentoring.mentor_training = form.mentor_training;
+    mentoring.reference_opt_in = form.reference_opt_in;
+    tandem_store::mentoring::save_profile(&state.db, &scope, &mentoring, now).await?;
     Ok(Redirect::to(&format!("{profile_link}?saved=1")).into_response())
 }
 

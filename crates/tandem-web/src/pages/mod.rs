@@ -4,6 +4,7 @@
 mod account;
 mod admin;
 mod directory;
+mod mentoring;
 
 use askama::Template;
 use axum::Router;
@@ -37,6 +38,32 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/i/{slug}/people", get(directory::people)),
         ("GET", "/i/{slug}/people/{id}", get(directory::profile)),
         ("GET", "/i/{slug}/divisions/{id}", get(directory::division)),
+        (
+            "GET",
+            "/i/{slug}/reports/time-to-match",
+            get(mentoring::time_to_match),
+        ),
+        ("GET", "/mentors", get(mentoring::suggestions)),
+        ("GET", "/mentors/{id}", get(mentoring::mentor)),
+        (
+            "POST",
+            "/mentors/{id}/request",
+            post(mentoring::send_request),
+        ),
+        (
+            "POST",
+            "/mentors/{id}/feedback",
+            post(mentoring::give_feedback),
+        ),
+        ("GET", "/requests", get(mentoring::requests_page)),
+        ("POST", "/requests/{id}/accept", post(mentoring::accept)),
+        ("POST", "/requests/{id}/decline", post(mentoring::decline)),
+        ("POST", "/requests/{id}/withdraw", post(mentoring::withdraw)),
+        (
+            "POST",
+            "/requests/withdraw-pending",
+            post(mentoring::withdraw_pending),
+        ),
         ("GET", "/admin/permissions", get(admin::permissions)),
         ("GET", "/admin/audit", get(admin::audit)),
         ("GET", "/admin/accounts", get(admin::accounts)),
@@ -128,7 +155,17 @@ impl Nav {
                     label: "Directory".into(),
                 });
             }
+            if may_ever(p, Action::FindMentor) {
+                links.push(NavLink {
+                    href: "/mentors".into(),
+                    label: "Find a mentor".into(),
+                });
+            }
             if let Some(person) = p.person {
+                links.push(NavLink {
+                    href: "/requests".into(),
+                    label: "Requests".into(),
+                });
                 links.push(NavLink {
                     href: format!("/i/{}/people/{person}", inst.slug),
                     label: "My profile".into(),

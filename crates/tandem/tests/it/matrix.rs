@@ -81,6 +81,98 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "GET /i/{slug}/reports/time-to-match",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "403 | 404"),
+            ("mentor", "403 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "403 | 404"),
+            ("evaluator", "200 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
+    // Finding a mentor acts on the caller's own person: only mentees may,
+    // and accounts without a person have nothing to act on (404).
+    (
+        "GET /mentors",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "GET /mentors/{id}",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 | 404"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    // None of the people asked offers places: refused with a reason (400).
+    (
+        "POST /mentors/{id}/request",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 | 404"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    // An empty form: refused (400) once the mentor is found.
+    (
+        "POST /mentors/{id}/feedback",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 | 404"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    ("GET /requests", &[("anonymous", "303"), ("*", "200")]),
+    // A person's id is no request of anyone's: not found.
+    (
+        "POST /requests/{id}/accept",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
+    (
+        "POST /requests/{id}/decline",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
+    (
+        "POST /requests/{id}/withdraw",
+        &[
+            ("anonymous", "403"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "POST /requests/withdraw-pending",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "303"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
         "GET /profile/edit",
         &[
             ("anonymous", "303"),
@@ -255,6 +347,73 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "GET /api/v1/institutions/{slug}/reports/demographics",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "403 | 404"),
+            ("mentor", "403 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "403 | 404"),
+            ("evaluator", "200 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
+    (
+        "GET /api/v1/me/suggestions",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "200"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "GET /api/v1/me/requests",
+        &[("anonymous", "401"), ("*", "200")],
+    ),
+    // A form body where JSON is expected: refused (400) once allowed.
+    (
+        "POST /api/v1/me/requests",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "POST /api/v1/requests/{id}/accept",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
+    // Signed out, a POST fails the CSRF check first (403). The matrix's
+    // form body is not JSON: refused (400) for anyone with a person.
+    (
+        "POST /api/v1/requests/{id}/decline",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400"),
+            ("mentor", "400"),
+            ("facilitator", "400"),
+            ("leader", "400"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "POST /api/v1/requests/{id}/withdraw",
+        &[
+            ("anonymous", "403"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}/reports/time-to-match",
         &[
             ("anonymous", "401"),
             ("mentee", "403 | 404"),
