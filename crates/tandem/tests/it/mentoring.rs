@@ -289,3 +289,72 @@ dual_test!(mentor_feedback_shows_only_from_five_answers, |t| {
         }
     }
 });
+
+dual_test!(
+    a_mentee_requests_over_the_api_and_the_mentor_accepts_on_the_page,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let m1 = ids[2];
+        tandem_testkit::create_account(
+            &t.db,
+            Some(&north),
+            Some("MENTEE"),
+            "mentee@north",
+            &[(tandem_domain::Role::Mentee, None)],
+        )
+        .await;
+        tandem_testkit::create_account(
+            &t.db,
+            Some(&north),
+            Some("M1"),
+            "m1@north",
+            &[(tandem_domain::Role::Mentor, None)],
+        )
+        .await;
+        let app = t.spawn_app().await;
+        let mentee = app
+            .sign_in("mentee@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+
+        // Suggestions explain themselves and leave out the supervisor and the
+        // barred chair.
+        let suggestions: serde_json::Value = mentee
+            .get("/api/v1/me/suggestions")
+            .await
+            .json()
+            .await
+            .expect("json");
+        let items = suggestions["items"].as_array().expect("items");
+        let names: Vec<&str> = items.iter().filter_map(|i| i["name"].as_str()).collect();
+        assert!(names.contains(&"Given2 M1family"), "{names:?}");
+        assert!(!names.contains(&"Given1 BOSSfamily"));
+        assert!(!names.contains(&"Given4 CHAIRfamily"));
+        assert!(items.iter().all(|i| i["fit"]["reasons"].is_array()));
+
+        let sent = mentee
+            .client
+            .post(app.url("/api/v1/me/requests"))
+            .header("x-csrf-token", &mentee.csrf)
+            .json(&serde_json::json!({ "mentor_id": m1.0, "message": "Could we meet monthly?" }))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(sent.status(), 201);
+        let request: serde_json::Value = sent.json().await.expect("json");
+        let id = request["id"].as_str().expect("id").to_string();
+
+        let mentor = app.sign_in("m1@north", tandem_testkit::TEST_PASSWORD).await;
+        let page = mentor.get("/requests").await.text().await.expect("page");
+        assert!(page.contains("Could we meet monthly?"));
+        assert!(page.contains(&format!("/requests/{id}/accept")));
+        let accepted = mentor.post(&format!("/requests/{id}/accept"), &[]).await;
+        assert_eq!(accepted.status(), 303);
+        // Answering twice is refused with a reason.
+        let again = mentor.post(&format!("/requests/{id}/accept"), &[]).await;
+        assert_eq!(again.status(), 400);
+
+        let page = mentee.get("/requests").await.text().await.expect("page");
+        assert!(page.contains("accepted your request"), "{page}");
+        assert!(page.contains("your primary mentor since"));
+    }
+);
