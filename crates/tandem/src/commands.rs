@@ -92,6 +92,7 @@ async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitC
     let local = listener.local_addr()?;
     println!("{what} is serving on http://{local}/ (press Ctrl-C to stop)");
     let app = tandem_web::router(app_state(settings, db.clone())?);
+    let sweeper = tokio::spawn(sweep_requests(db.clone()));
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -100,6 +101,7 @@ async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitC
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    sweeper.abort();
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -385,4 +387,29 @@ pub async fn admin(settings: &Settings, command: crate::AdminCommand) -> anyhow:
         },
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How often the server expires unanswered requests and sends reminders.
+/// Reads already treat a request past its time as expired, so this only
+/// decides how soon the reminder reaches the mentor.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Expires requests and writes reminders, every [`SWEEP_EVERY`], for as
+/// long as the server runs. A failed sweep is logged and retried next time.
+async fn sweep_requests(db: Db) {
+    let mut every = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        every.tick().await;
+        match tandem_core::mentoring::requests::sweep(&db, tandem_store::microsecond_now()).await {
+            Ok(done) if done.expired > 0 || done.reminded > 0 => {
+                tracing::info!(
+                    expired = done.expired,
+                    reminded = done.reminded,
+                    "request sweep"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "request sweep failed"),
+        }
+    }
 }
