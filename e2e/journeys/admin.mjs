@@ -13,7 +13,7 @@ export default {
   async run(t) {
     const { page } = await signedIn(t, ADMIN);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), `Welcome, ${ADMIN}`);
-    assert.deepEqual(await navLinks(page), ['Home', 'Directory', 'Settings', 'Permissions', 'Accounts', 'Audit log']);
+    assert.deepEqual(await navLinks(page), ['Home', 'Directory', 'Settings', 'Permissions', 'Matching rules', 'Accounts', 'Audit log']);
     const nav = page.getByRole('navigation', { name: 'Main' });
 
     const permissions = await t.follow(page, () => nav.getByRole('link', { name: 'Permissions' }).click());

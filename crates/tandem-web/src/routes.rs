@@ -54,6 +54,8 @@ pub const ROUTES: &[RouteSpec] = &[
         "/i/{slug}/reports/time-to-match",
         Policy(ReadReports),
     ),
+    r("GET", "/program", Policy(ManageProgram)),
+    r("POST", "/program", Policy(ManageProgram)),
     r("GET", "/mentors", Policy(FindMentor)),
     r("GET", "/mentors/{id}", Policy(FindMentor)),
     r("POST", "/mentors/{id}/request", Policy(FindMentor)),

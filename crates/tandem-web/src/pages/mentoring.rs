@@ -598,3 +598,208 @@ pub async fn time_to_match(
         report,
     }))
 }
+
+/// One weight's row on the program page.
+pub struct WeightField {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "program.html")]
+struct ProgramTemplate {
+    nav: Nav,
+    institution: Institution,
+    weights: Vec<WeightField>,
+    barred: Vec<(&'static str, &'static str, bool)>,
+    expiry: String,
+    reminder: String,
+    errors: Vec<String>,
+    saved: bool,
+}
+
+const WEIGHT_LABELS: [(&str, &str); 7] = [
+    (
+        "shared_values",
+        "Shared values (research, clinical work, personal life)",
+    ),
+    (
+        "personal_connection",
+        "Personal connection (what both want, interests outside work)",
+    ),
+    ("working_style", "Compatible working styles"),
+    ("complementary_interests", "Complementary interests"),
+    ("seniority", "Seniority suited to the mentee's stage"),
+    ("experience", "Mentoring experience and training"),
+    (
+        "competition_penalty",
+        "Points taken off for close research overlap (competition risk)",
+    ),
+];
+
+fn weight_values(w: &tandem_core::mentoring::Weights) -> [u32; 7] {
+    [
+        w.shared_values,
+        w.personal_connection,
+        w.working_style,
+        w.complementary_interests,
+        w.seniority,
+        w.experience,
+        w.competition_penalty,
+    ]
+}
+
+fn program_page(
+    nav: Nav,
+    institution: Institution,
+    values: [String; 7],
+    settings: &tandem_core::mentoring::ProgramSettings,
+    expiry: String,
+    reminder: String,
+    errors: Vec<String>,
+    saved: bool,
+) -> ProgramTemplate {
+    ProgramTemplate {
+        nav,
+        institution,
+        weights: WEIGHT_LABELS
+            .iter()
+            .zip(values)
+            .map(|((name, label), value)| WeightField { name, label, value })
+            .collect(),
+        barred: tandem_domain::Leadership::ALL
+            .iter()
+            .filter(|l| **l != tandem_domain::Leadership::None)
+            .map(|l| (l.code(), l.label(), settings.barred(*l)))
+            .collect(),
+        expiry,
+        reminder,
+        errors,
+        saved,
+    }
+}
+
+async fn program_institution(state: &AppState, actor: &Actor) -> Result<Institution, AppError> {
+    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
+    authorize(
+        state,
+        actor,
+        Action::ManageProgram,
+        Target::institution(institution.id),
+    )
+    .await?;
+    Ok(institution)
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn program(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let institution = program_institution(&state, &actor).await?;
+    let settings =
+        tandem_core::mentoring::settings::load(&state.db, &InstitutionScope::of(&institution))
+            .await?;
+    let values = weight_values(&settings.weights).map(|v| v.to_string());
+    Ok(render(&program_page(
+        Nav::for_actor(&actor),
+        institution,
+        values,
+        &settings,
+        settings.request_expiry_days.to_string(),
+        settings.reminder_days.to_string(),
+        vec![],
+        q.saved.is_some(),
+    )))
+}
+
+pub async fn save_program(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let institution = program_institution(&state, &actor).await?;
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
+    let mut number = |label: &str, raw: &str, max: u32| -> u32 {
+        match raw.parse::<u32>() {
+            Ok(v) if v <= max => v,
+            _ => {
+                errors.push(format!("{label}: expected a whole number from 0 to {max}"));
+                0
+            }
+        }
+    };
+    let values: [String; 7] = WEIGHT_LABELS.map(|(name, _)| get(name));
+    let w: Vec<u32> = WEIGHT_LABELS
+        .iter()
+        .zip(&values)
+        .map(|((_, label), raw)| number(label, raw, tandem_core::mentoring::settings::MAX_WEIGHT))
+        .collect();
+    let (expiry, reminder) = (get("request_expiry_days"), get("reminder_days"));
+    let expiry_days = number("Days a request waits", &expiry, 90);
+    let reminder_days = number("Days before expiry to remind", &reminder, 89);
+    let mut barred = Vec::new();
+    for (_, code) in pairs.iter().filter(|(k, _)| k == "barred") {
+        match tandem_domain::Leadership::parse(code) {
+            Ok(l) if l != tandem_domain::Leadership::None => barred.push(l),
+            _ => errors.push(format!("barred roles: {code:?} is not a leadership role")),
+        }
+    }
+    let settings = tandem_core::mentoring::ProgramSettings {
+        weights: tandem_core::mentoring::Weights {
+            shared_values: w[0],
+            personal_connection: w[1],
+            working_style: w[2],
+            complementary_interests: w[3],
+            seniority: w[4],
+            experience: w[5],
+            competition_penalty: w[6],
+        },
+        rules: tandem_core::mentoring::ProgramRules {
+            barred_leadership: barred,
+        },
+        request_expiry_days: u16::try_from(expiry_days).unwrap_or(0),
+        reminder_days: u16::try_from(reminder_days).unwrap_or(0),
+    };
+    if errors.is_empty()
+        && let Err(e) = settings.validate()
+    {
+        errors.push(format!("{}: {}", e.field.replace('_', " "), e.expected));
+    }
+    if !errors.is_empty() {
+        let page = program_page(
+            Nav::for_actor(&actor),
+            institution,
+            values,
+            &settings,
+            expiry,
+            reminder,
+            errors,
+            false,
+        );
+        return Ok((axum::http::StatusCode::BAD_REQUEST, render(&page)).into_response());
+    }
+    tandem_core::mentoring::settings::save(
+        &state.db,
+        &InstitutionScope::of(&institution),
+        &settings,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(Redirect::to("/program?saved=1").into_response())
+}

@@ -43,6 +43,8 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/i/{slug}/reports/time-to-match",
             get(mentoring::time_to_match),
         ),
+        ("GET", "/program", get(mentoring::program)),
+        ("POST", "/program", post(mentoring::save_program)),
         ("GET", "/mentors", get(mentoring::suggestions)),
         ("GET", "/mentors/{id}", get(mentoring::mentor)),
         (
@@ -180,6 +182,12 @@ impl Nav {
             links.push(NavLink {
                 href: "/admin/permissions".into(),
                 label: "Permissions".into(),
+            });
+        }
+        if p.institution.is_some() && may_ever(p, Action::ManageProgram) {
+            links.push(NavLink {
+                href: "/program".into(),
+                label: "Matching rules".into(),
             });
         }
         if may_ever(p, Action::ManageAccounts) {

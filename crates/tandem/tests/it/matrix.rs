@@ -95,6 +95,28 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ),
     // Finding a mentor acts on the caller's own person: only mentees may,
     // and accounts without a person have nothing to act on (404).
+    // The program's rules: the caller's own institution, whatever the path.
+    (
+        "GET /program",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200"),
+            ("admin", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    // An empty form: nothing saved (400).
+    (
+        "POST /program",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("admin", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
     (
         "GET /mentors",
         &[

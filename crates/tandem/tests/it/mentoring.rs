@@ -358,3 +358,61 @@ dual_test!(
         assert!(page.contains("your primary mentor since"));
     }
 );
+
+dual_test!(
+    a_facilitator_sets_the_program_rules_and_bad_input_saves_nothing,
+    |t| {
+        let (north, _) = world(&t.db).await;
+        tandem_testkit::create_account(
+            &t.db,
+            Some(&north),
+            None,
+            "facilitator@north",
+            &[(tandem_domain::Role::Facilitator, Some("Cardiology"))],
+        )
+        .await;
+        let app = t.spawn_app().await;
+        let s = app
+            .sign_in("facilitator@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let form = |reminder: &'static str| {
+            vec![
+                ("shared_values", "40"),
+                ("personal_connection", "10"),
+                ("working_style", "10"),
+                ("complementary_interests", "10"),
+                ("seniority", "20"),
+                ("experience", "10"),
+                ("competition_penalty", "25"),
+                ("barred", "department_chair"),
+                ("request_expiry_days", "10"),
+                ("reminder_days", reminder),
+            ]
+        };
+        assert_eq!(s.post("/program", &form("2")).await.status(), 303);
+        let scope = InstitutionScope::of(&north);
+        let saved = tandem_core::mentoring::settings::load(&t.db, &scope)
+            .await
+            .expect("load");
+        assert_eq!(saved.weights.shared_values, 40);
+        assert_eq!(saved.request_expiry_days, 10);
+        assert_eq!(
+            saved.rules.barred_leadership,
+            vec![tandem_domain::Leadership::DepartmentChair]
+        );
+        // A reminder after the expiry is refused, and nothing changes.
+        let refused = s.post("/program", &form("12")).await;
+        assert_eq!(refused.status(), 400);
+        assert!(
+            refused
+                .text()
+                .await
+                .expect("page")
+                .contains("Nothing was saved")
+        );
+        let again = tandem_core::mentoring::settings::load(&t.db, &scope)
+            .await
+            .expect("load");
+        assert_eq!(again, saved);
+    }
+);
