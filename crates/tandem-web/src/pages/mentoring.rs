@@ -655,8 +655,7 @@ fn program_page(
     institution: Institution,
     values: [String; 7],
     settings: &tandem_core::mentoring::ProgramSettings,
-    expiry: String,
-    reminder: String,
+    (expiry, reminder): (String, String),
     errors: Vec<String>,
     saved: bool,
 ) -> ProgramTemplate {
@@ -713,8 +712,10 @@ pub async fn program(
         institution,
         values,
         &settings,
-        settings.request_expiry_days.to_string(),
-        settings.reminder_days.to_string(),
+        (
+            settings.request_expiry_days.to_string(),
+            settings.reminder_days.to_string(),
+        ),
         vec![],
         q.saved.is_some(),
     )))
@@ -787,8 +788,7 @@ pub async fn save_program(
             institution,
             values,
             &settings,
-            expiry,
-            reminder,
+            (expiry, reminder),
             errors,
             false,
         );
