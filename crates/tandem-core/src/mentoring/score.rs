@@ -111,18 +111,41 @@ impl Compatibility {
     }
 }
 
-fn lower(tags: &TagList) -> Vec<String> {
-    tags.items().iter().map(|t| t.to_lowercase()).collect()
+/// A tag list with its lower-case forms, computed once per person so that
+/// scoring a pair allocates nothing unless it explains itself.
+#[derive(Debug, Clone)]
+struct Tags<'a> {
+    shown: &'a [String],
+    lower: Vec<String>,
 }
 
-/// The tags two lists share, in the first list's order and spelling.
-fn shared(a: &TagList, b: &TagList) -> Vec<String> {
-    let b = lower(b);
-    a.items()
-        .iter()
-        .filter(|t| b.contains(&t.to_lowercase()))
-        .cloned()
-        .collect()
+impl<'a> Tags<'a> {
+    fn of(tags: &'a TagList) -> Self {
+        Tags {
+            shown: tags.items(),
+            lower: tags.items().iter().map(|t| t.to_lowercase()).collect(),
+        }
+    }
+
+    /// How many of these tags `other` shares, and (when `explain`) which,
+    /// in this list's order and spelling.
+    fn common(&self, other: &Tags<'_>, explain: bool) -> (usize, Vec<String>) {
+        let mut n = 0;
+        let mut names = Vec::new();
+        for (i, t) in self.lower.iter().enumerate() {
+            if other.lower.contains(t) {
+                n += 1;
+                if explain {
+                    names.push(self.shown[i].clone());
+                }
+            }
+        }
+        (n, names)
+    }
+
+    fn len(&self) -> usize {
+        self.lower.len()
+    }
 }
 
 fn list(items: &[String]) -> String {
@@ -139,6 +162,32 @@ fn list(items: &[String]) -> String {
 pub struct Side<'a> {
     pub person: &'a PersonProfile,
     pub mentoring: &'a MentoringProfile,
+}
+
+/// A side prepared for scoring many pairs: its tags lower-cased once.
+#[derive(Debug, Clone)]
+pub struct Prepared<'a> {
+    side: Side<'a>,
+    values: Tags<'a>,
+    looking_for: Tags<'a>,
+    personal: Tags<'a>,
+    clinical: Tags<'a>,
+    education: Tags<'a>,
+    research: Tags<'a>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(side: Side<'a>) -> Self {
+        Prepared {
+            values: Tags::of(&side.person.values),
+            looking_for: Tags::of(&side.mentoring.looking_for),
+            personal: Tags::of(&side.mentoring.personal_interests),
+            clinical: Tags::of(&side.person.clinical_interests),
+            education: Tags::of(&side.person.education_interests),
+            research: Tags::of(&side.person.research_interests),
+            side,
+        }
+    }
 }
 
 /// Scores one pair from roster profiles alone, as if neither had said
@@ -166,75 +215,95 @@ pub fn score_sides(
     mentor_side: Side<'_>,
     weights: &Weights,
 ) -> Compatibility {
-    let (mentee, mentor) = (mentee_side.person, mentor_side.person);
+    evaluate(
+        &Prepared::new(mentee_side),
+        &Prepared::new(mentor_side),
+        weights,
+        true,
+    )
+}
+
+/// The score alone, for rounds that weigh millions of pairs: the same
+/// number [`score_sides`] gives, without building any text.
+pub fn score_only(mentee: &Prepared<'_>, mentor: &Prepared<'_>, weights: &Weights) -> u32 {
+    evaluate(mentee, mentor, weights, false).score
+}
+
+/// The score with its reasons and risks, from prepared sides.
+pub fn explain(mentee: &Prepared<'_>, mentor: &Prepared<'_>, weights: &Weights) -> Compatibility {
+    evaluate(mentee, mentor, weights, true)
+}
+
+fn evaluate(a: &Prepared<'_>, b: &Prepared<'_>, weights: &Weights, explain: bool) -> Compatibility {
+    let (mentee, mentor) = (a.side.person, b.side.person);
     let mut reasons = Vec::new();
     let mut risks = Vec::new();
     let mut points = 0.0f64;
+    let mut reason = |factor: Factor, points: f64, text: &dyn Fn() -> String| {
+        if explain {
+            reasons.push(Reason {
+                factor,
+                points,
+                text: text(),
+            });
+        }
+    };
+    let mut risk = |kind: RiskKind, text: &dyn Fn() -> String| {
+        if explain {
+            risks.push(Risk { kind, text: text() });
+        }
+    };
 
     // Shared values (Table 2).
-    let values = shared(&mentee.values, &mentor.values);
-    if !values.is_empty() && weights.shared_values > 0 {
-        let union = mentee.values.items().len() + mentor.values.items().len() - values.len();
-        let fraction = values.len() as f64 / union.max(1) as f64;
+    let (n_values, values) = a.values.common(&b.values, explain);
+    if n_values > 0 && weights.shared_values > 0 {
+        let union = a.values.len() + b.values.len() - n_values;
+        let fraction = n_values as f64 / union.max(1) as f64;
         let earned = f64::from(weights.shared_values) * (0.5 + 0.5 * fraction);
         points += earned;
-        reasons.push(Reason {
-            factor: Factor::SharedValues,
-            points: earned,
-            text: format!("You share values: {}.", list(&values)),
+        reason(Factor::SharedValues, earned, &|| {
+            format!("You share values: {}.", list(&values))
         });
     }
 
     // Personal connection (Table 2): what both want from mentoring, and
     // what they share outside work.
-    let wants = shared(
-        &mentee_side.mentoring.looking_for,
-        &mentor_side.mentoring.looking_for,
-    );
-    let hobbies = shared(
-        &mentee_side.mentoring.personal_interests,
-        &mentor_side.mentoring.personal_interests,
-    );
-    if weights.personal_connection > 0 && !(wants.is_empty() && hobbies.is_empty()) {
+    let (n_wants, wants) = a.looking_for.common(&b.looking_for, explain);
+    let (n_hobbies, hobbies) = a.personal.common(&b.personal, explain);
+    if weights.personal_connection > 0 && (n_wants > 0 || n_hobbies > 0) {
         let strength =
-            (wants.len().min(2) as f64 / 2.0) * 0.6 + (hobbies.len().min(2) as f64 / 2.0) * 0.4;
+            (n_wants.min(2) as f64 / 2.0) * 0.6 + (n_hobbies.min(2) as f64 / 2.0) * 0.4;
         let earned = f64::from(weights.personal_connection) * strength.max(0.3);
         points += earned;
-        let text = match (wants.is_empty(), hobbies.is_empty()) {
-            (false, false) => format!(
-                "You both want {} from mentoring, and share {} outside work.",
-                list(&wants),
-                list(&hobbies)
-            ),
-            (false, true) => format!("You both want {} from mentoring.", list(&wants)),
-            _ => format!("Outside work you share {}.", list(&hobbies)),
-        };
-        reasons.push(Reason {
-            factor: Factor::PersonalConnection,
-            points: earned,
-            text,
+        reason(Factor::PersonalConnection, earned, &|| {
+            match (wants.is_empty(), hobbies.is_empty()) {
+                (false, false) => format!(
+                    "You both want {} from mentoring, and share {} outside work.",
+                    list(&wants),
+                    list(&hobbies)
+                ),
+                (false, true) => format!("You both want {} from mentoring.", list(&wants)),
+                _ => format!("Outside work you share {}.", list(&hobbies)),
+            }
         });
     }
 
     // Working style (Table 3: deliberative vs. thinks on the fly).
-    let (a, b) = (mentee.working_style, mentor.working_style);
-    if let (Some(pa), Some(pb)) = (a.pace, b.pace) {
+    let (sa, sb) = (mentee.working_style, mentor.working_style);
+    if let (Some(pa), Some(pb)) = (sa.pace, sb.pace) {
         if pa == pb && weights.working_style > 0 {
             let earned = f64::from(weights.working_style);
             points += earned;
-            reasons.push(Reason {
-                factor: Factor::WorkingStyle,
-                points: earned,
-                text: format!("You both work the same way: {}.", pa.label().to_lowercase()),
+            reason(Factor::WorkingStyle, earned, &|| {
+                format!("You both work the same way: {}.", pa.label().to_lowercase())
             });
         } else if pa != pb {
-            risks.push(Risk {
-                kind: RiskKind::PersonalityDifference,
-                text: format!(
+            risk(RiskKind::PersonalityDifference, &|| {
+                format!(
                     "Different working styles ({} and {}): agree early how you will prepare for and follow up on meetings.",
                     pa.label().to_lowercase(),
                     pb.label().to_lowercase()
-                ),
+                )
             });
         }
     } else if weights.working_style > 0 {
@@ -244,46 +313,37 @@ pub fn score_sides(
 
     // Complementary interests: clinical and education in common help; the
     // research overlap is judged separately below.
-    let clinical = shared(&mentee.clinical_interests, &mentor.clinical_interests);
-    let education = shared(&mentee.education_interests, &mentor.education_interests);
-    let common: Vec<String> = clinical.iter().chain(&education).cloned().collect();
-    if !common.is_empty() && weights.complementary_interests > 0 {
-        let earned =
-            f64::from(weights.complementary_interests) * (common.len().min(3) as f64 / 3.0);
+    let (n_clinical, clinical) = a.clinical.common(&b.clinical, explain);
+    let (n_education, education) = a.education.common(&b.education, explain);
+    let n_common = n_clinical + n_education;
+    if n_common > 0 && weights.complementary_interests > 0 {
+        let earned = f64::from(weights.complementary_interests) * (n_common.min(3) as f64 / 3.0);
         points += earned;
-        reasons.push(Reason {
-            factor: Factor::ComplementaryInterests,
-            points: earned,
-            text: format!("Common ground in {}.", list(&common)),
+        reason(Factor::ComplementaryInterests, earned, &|| {
+            let common: Vec<String> = clinical.iter().chain(&education).cloned().collect();
+            format!("Common ground in {}.", list(&common))
         });
     }
-    let research = shared(&mentee.research_interests, &mentor.research_interests);
-    let smaller = mentee
-        .research_interests
-        .items()
-        .len()
-        .min(mentor.research_interests.items().len());
-    if !research.is_empty() {
-        let overlap = research.len() as f64 / smaller.max(1) as f64;
+    let (n_research, research) = a.research.common(&b.research, explain);
+    let smaller = a.research.len().min(b.research.len());
+    if n_research > 0 {
+        let overlap = n_research as f64 / smaller.max(1) as f64;
         if overlap >= 0.5 {
             points -= f64::from(weights.competition_penalty) * overlap;
-            risks.push(Risk {
-                kind: RiskKind::Competition,
-                text: format!(
+            risk(RiskKind::Competition, &|| {
+                format!(
                     "Close research overlap ({}): agree authorship, credit and intellectual property at the start.",
                     list(&research)
-                ),
+                )
             });
         } else if weights.complementary_interests > 0 {
             let earned = f64::from(weights.complementary_interests) / 3.0;
             points += earned;
-            reasons.push(Reason {
-                factor: Factor::ComplementaryInterests,
-                points: earned,
-                text: format!(
+            reason(Factor::ComplementaryInterests, earned, &|| {
+                format!(
                     "Related research without close overlap ({}).",
                     list(&research)
-                ),
+                )
             });
         }
     }
@@ -300,52 +360,45 @@ pub fn score_sides(
     let earned = f64::from(weights.seniority) * fit;
     points += earned;
     if gap <= 0 {
-        risks.push(Risk {
-            kind: RiskKind::NotSenior,
-            text: if gap == 0 {
+        risk(RiskKind::NotSenior, &|| {
+            if gap == 0 {
                 "Same rank: a peer mentor; consider a senior secondary mentor too.".into()
             } else {
                 "The mentor is junior to the mentee.".into()
-            },
+            }
         });
     } else if weights.seniority > 0 {
-        reasons.push(Reason {
-            factor: Factor::Seniority,
-            points: earned,
-            text: format!(
+        reason(Factor::Seniority, earned, &|| {
+            format!(
                 "{} mentoring {}: a step ahead on the same path.",
                 mentor.rank.label(),
                 mentee.rank.label().to_lowercase()
-            ),
+            )
         });
     }
 
     // Experience: years mentoring, past mentees and the program's training.
-    let trained = mentor_side.mentoring.mentor_training;
+    let trained = b.side.mentoring.mentor_training;
     let years = f64::from(mentor.mentoring_years.min(10)) / 10.0;
     let mentees = f64::from(mentor.past_mentees.min(10)) / 10.0;
     let training = if trained { 1.0 } else { 0.0 };
     let earned = f64::from(weights.experience) * (0.5 * years + 0.3 * mentees + 0.2 * training);
     points += earned;
     if (mentor.mentoring_years >= 5 || trained) && weights.experience > 0 {
-        let mut text = format!(
-            "{} years mentoring, {} past mentees",
-            mentor.mentoring_years, mentor.past_mentees
-        );
-        if trained {
-            text.push_str("; completed mentor training");
-        }
-        text.push('.');
-        reasons.push(Reason {
-            factor: Factor::Experience,
-            points: earned,
-            text,
+        reason(Factor::Experience, earned, &|| {
+            let mut text = format!(
+                "{} years mentoring, {} past mentees",
+                mentor.mentoring_years, mentor.past_mentees
+            );
+            if trained {
+                text.push_str("; completed mentor training");
+            }
+            text.push('.');
+            text
         });
     } else if mentor.mentoring_years < 2 && mentor.past_mentees < 2 {
-        risks.push(Risk {
-            kind: RiskKind::LackOfExperience,
-            text: "A new mentor: consider an experienced secondary mentor or the mentor workshop."
-                .into(),
+        risk(RiskKind::LackOfExperience, &|| {
+            "A new mentor: consider an experienced secondary mentor or the mentor workshop.".into()
         });
     }
 
@@ -509,6 +562,10 @@ mod tests {
             prop_assert!(one.score <= 100);
             prop_assert!((0..=100).contains(&one.cost()));
             prop_assert_eq!(&one, &score(&mentee, &mentor, &Weights::default()));
+            let (ma, mb) = (MentoringProfile::empty(mentee.id), MentoringProfile::empty(mentor.id));
+            let pa = Prepared::new(Side { person: &mentee, mentoring: &ma });
+            let pb = Prepared::new(Side { person: &mentor, mentoring: &mb });
+            prop_assert_eq!(score_only(&pa, &pb, &Weights::default()), one.score);
         }
     }
 }
