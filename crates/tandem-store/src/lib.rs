@@ -14,6 +14,7 @@ pub mod institutions;
 pub mod mentoring;
 pub mod people;
 pub mod roster;
+pub mod rounds;
 mod scope;
 pub mod sessions;
 pub mod units;

@@ -68,6 +68,20 @@ impl OrgChart {
         OrgChart { supervisor }
     }
 
+    /// Everyone above `person` in the reporting line, nearest first.
+    pub fn chain_above(&self, person: PersonId) -> Vec<PersonId> {
+        let mut chain = Vec::new();
+        let mut current = person;
+        while let Some(&up) = self.supervisor.get(&current) {
+            if chain.contains(&up) || up == person {
+                break;
+            }
+            chain.push(up);
+            current = up;
+        }
+        chain
+    }
+
     /// How many levels above `person` `boss` is, if at all. Cycles (which
     /// the roster import refuses) end the walk rather than loop.
     pub fn levels_above(&self, boss: PersonId, person: PersonId) -> Option<usize> {

@@ -10,6 +10,7 @@ pub mod equity;
 pub mod feedback;
 pub mod pool;
 pub mod requests;
+pub mod rounds;
 pub mod score;
 pub mod settings;
 

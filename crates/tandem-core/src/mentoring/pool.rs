@@ -128,6 +128,16 @@ impl MentoringPool {
         self.capacity(mentor).saturating_sub(self.load_of(mentor))
     }
 
+    /// Everyone above `person` in the reporting line.
+    pub fn chain_above(&self, person: PersonId) -> Vec<PersonId> {
+        self.org.chain_above(person)
+    }
+
+    /// Whether either asked never to be matched with the other.
+    pub fn asked_apart(&self, a: PersonId, b: PersonId) -> bool {
+        self.do_not_match.contains(&(a, b)) || self.do_not_match.contains(&(b, a))
+    }
+
     /// Whether the two are already paired (proposed or active).
     pub fn paired(&self, mentee: PersonId, mentor: PersonId) -> bool {
         self.open_pairs.contains(&(mentee, mentor))

@@ -271,12 +271,13 @@ fn evaluate(a: &Prepared<'_>, b: &Prepared<'_>, weights: &Weights, explain: bool
     let (n_wants, wants) = a.looking_for.common(&b.looking_for, explain);
     let (n_hobbies, hobbies) = a.personal.common(&b.personal, explain);
     if weights.personal_connection > 0 && (n_wants > 0 || n_hobbies > 0) {
-        let strength =
-            (n_wants.min(2) as f64 / 2.0) * 0.6 + (n_hobbies.min(2) as f64 / 2.0) * 0.4;
+        let strength = (n_wants.min(2) as f64 / 2.0) * 0.6 + (n_hobbies.min(2) as f64 / 2.0) * 0.4;
         let earned = f64::from(weights.personal_connection) * strength.max(0.3);
         points += earned;
-        reason(Factor::PersonalConnection, earned, &|| {
-            match (wants.is_empty(), hobbies.is_empty()) {
+        reason(
+            Factor::PersonalConnection,
+            earned,
+            &|| match (wants.is_empty(), hobbies.is_empty()) {
                 (false, false) => format!(
                     "You both want {} from mentoring, and share {} outside work.",
                     list(&wants),
@@ -284,8 +285,8 @@ fn evaluate(a: &Prepared<'_>, b: &Prepared<'_>, weights: &Weights, explain: bool
                 ),
                 (false, true) => format!("You both want {} from mentoring.", list(&wants)),
                 _ => format!("Outside work you share {}.", list(&hobbies)),
-            }
-        });
+            },
+        );
     }
 
     // Working style (Table 3: deliberative vs. thinks on the fly).
