@@ -40,6 +40,8 @@ pub enum Action {
     AnswerRequests,
     /// Set the program's matching weights, barred roles and request expiry.
     ManageProgram,
+    /// Run matching rounds over a cohort and publish their proposals.
+    RunRounds,
 }
 
 impl Action {
@@ -57,6 +59,7 @@ impl Action {
         Action::FindMentor,
         Action::AnswerRequests,
         Action::ManageProgram,
+        Action::RunRounds,
     ];
 
     pub fn label(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Action {
             Action::FindMentor => "Look for a mentor and send requests",
             Action::AnswerRequests => "Answer requests to mentor",
             Action::ManageProgram => "Set the program's matching rules",
+            Action::RunRounds => "Run matching rounds",
         }
     }
 }
@@ -304,6 +308,7 @@ pub const POLICY: &[Rule] = &[
         SameInstitution,
         Full,
     ),
+    rule(Who::Role(Facilitator), RunRounds, SameInstitution, Full),
 ];
 
 /// What an action is aimed at, as far as the policy cares.

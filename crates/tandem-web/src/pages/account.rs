@@ -241,10 +241,17 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                 ),
                 Role::Facilitator => (
                     "You run the program in your unit. Each division's aggregate picture is linked below, with time to match by gender, rank and stream.",
-                    std::iter::once(NavLink {
-                        href: format!("/i/{}/reports/time-to-match", inst.slug),
-                        label: "Time to match".into(),
-                    })
+                    [
+                        NavLink {
+                            href: "/rounds".into(),
+                            label: "Matching rounds".into(),
+                        },
+                        NavLink {
+                            href: format!("/i/{}/reports/time-to-match", inst.slug),
+                            label: "Time to match".into(),
+                        },
+                    ]
+                    .into_iter()
                     .chain(unit_links(g.unit))
                     .collect(),
                 ),

@@ -348,6 +348,16 @@ pub struct RequestView {
     pub due: String,
 }
 
+/// A proposal from a round as the requests page shows it.
+pub struct ProposalView {
+    pub id: String,
+    pub other_name: String,
+    /// What the other person would be to the caller: "mentor" or "mentee".
+    pub other_role: &'static str,
+    pub answered: bool,
+    pub other_answered: bool,
+}
+
 /// One pair as the requests page shows it.
 pub struct PairView {
     pub name: String,
@@ -368,6 +378,7 @@ struct RequestsTemplate {
     mentors: Vec<PairView>,
     mentees: Vec<PairView>,
     pending_sent: usize,
+    proposals: Vec<ProposalView>,
     notifications: Vec<Notification>,
     flash: Option<&'static str>,
 }
@@ -394,6 +405,10 @@ pub async fn requests_page(
         (_, Some("accepted")) => Some("You accepted the request: the pair has started."),
         (_, Some("declined")) => Some("You declined the request. Your note stays with you."),
         (_, Some("withdrawn")) => Some("Withdrawn."),
+        (_, Some("proposal-accepted")) => {
+            Some("You accepted the proposal; the pair starts once both have accepted.")
+        }
+        (_, Some("proposal-declined")) => Some("You declined the proposal."),
         _ => None,
     };
     let (Some(institution), Some(person)) = (actor.0.institution.clone(), actor.0.person) else {
@@ -407,6 +422,7 @@ pub async fn requests_page(
             mentors: vec![],
             mentees: vec![],
             pending_sent: 0,
+            proposals: vec![],
             notifications: vec![],
             flash,
         }));
@@ -471,6 +487,28 @@ pub async fn requests_page(
             });
         }
     }
+    let proposals = tandem_store::rounds::proposals_of(&state.db, &scope, person)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let i_am_mentee = p.mentee == person;
+            ProposalView {
+                id: p.id.to_string(),
+                other_name: name(if i_am_mentee { p.mentor } else { p.mentee }),
+                other_role: if i_am_mentee { "mentor" } else { "mentee" },
+                answered: if i_am_mentee {
+                    p.mentee_accepted
+                } else {
+                    p.mentor_accepted
+                },
+                other_answered: if i_am_mentee {
+                    p.mentor_accepted
+                } else {
+                    p.mentee_accepted
+                },
+            }
+        })
+        .collect();
     let notifications =
         tandem_store::mentoring::notifications(&state.db, &scope, person, 10).await?;
     tandem_store::mentoring::mark_notifications_read(&state.db, &scope, person, now).await?;
@@ -487,6 +525,7 @@ pub async fn requests_page(
         received,
         mentors,
         mentees,
+        proposals,
         notifications,
         flash,
     }))

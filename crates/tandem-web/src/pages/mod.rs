@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod directory;
 mod mentoring;
+mod rounds;
 
 use askama::Template;
 use axum::Router;
@@ -42,6 +43,21 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "GET",
             "/i/{slug}/reports/time-to-match",
             get(mentoring::time_to_match),
+        ),
+        ("GET", "/rounds", get(rounds::list)),
+        ("POST", "/rounds", post(rounds::create)),
+        ("GET", "/rounds/{id}", get(rounds::show)),
+        ("POST", "/rounds/{id}/adjust", post(rounds::adjust)),
+        ("POST", "/rounds/{id}/publish", post(rounds::publish)),
+        (
+            "POST",
+            "/proposals/{id}/accept",
+            post(rounds::accept_proposal),
+        ),
+        (
+            "POST",
+            "/proposals/{id}/decline",
+            post(rounds::decline_proposal),
         ),
         ("GET", "/program", get(mentoring::program)),
         ("POST", "/program", post(mentoring::save_program)),
@@ -182,6 +198,12 @@ impl Nav {
             links.push(NavLink {
                 href: "/admin/permissions".into(),
                 label: "Permissions".into(),
+            });
+        }
+        if p.institution.is_some() && may_ever(p, Action::RunRounds) {
+            links.push(NavLink {
+                href: "/rounds".into(),
+                label: "Rounds".into(),
             });
         }
         if p.institution.is_some() && may_ever(p, Action::ManageProgram) {

@@ -95,6 +95,62 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ),
     // Finding a mentor acts on the caller's own person: only mentees may,
     // and accounts without a person have nothing to act on (404).
+    // Rounds run in the caller's own institution, whatever the path; a
+    // person's id is no round (404 once allowed).
+    (
+        "GET /rounds",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    // An empty form: nothing is run (400).
+    (
+        "POST /rounds",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "GET /rounds/{id}",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "404"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /rounds/{id}/adjust",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "404"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /rounds/{id}/publish",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "404"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /proposals/{id}/accept",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
+    (
+        "POST /proposals/{id}/decline",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
     // The program's rules: the caller's own institution, whatever the path.
     (
         "GET /program",

@@ -416,3 +416,167 @@ dual_test!(
         assert_eq!(again, saved);
     }
 );
+
+/// The round id in a redirect to /rounds/{id}.
+fn round_location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("a redirect")
+        .to_string()
+}
+
+dual_test!(
+    a_facilitator_runs_adjusts_and_publishes_a_round_and_both_sides_accept,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let (mentee, boss, m1, m2) = (ids[0], ids[1], ids[2], ids[3]);
+        tandem_testkit::create_account(
+            &t.db,
+            Some(&north),
+            None,
+            "facilitator@north",
+            &[(tandem_domain::Role::Facilitator, Some("Cardiology"))],
+        )
+        .await;
+        for (code, user) in [("MENTEE", "mentee@north"), ("M2", "m2@north")] {
+            tandem_testkit::create_account(
+                &t.db,
+                Some(&north),
+                Some(code),
+                user,
+                &[(tandem_domain::Role::Mentee, None)],
+            )
+            .await;
+        }
+        let app = t.spawn_app().await;
+        let f = app
+            .sign_in("facilitator@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let created = f
+            .post(
+                "/rounds",
+                &[
+                    ("name", "Spring cohort"),
+                    ("cohort", "list"),
+                    ("employee_ids", "MENTEE, FORMER0 FORMER1"),
+                    ("method", "optimal"),
+                    ("team_size", "1"),
+                ],
+            )
+            .await;
+        assert_eq!(created.status(), 303);
+        let location = round_location(&created);
+        let page = f.get(&location).await.text().await.expect("preview");
+        assert!(page.contains("Proposed pairs (3)"), "{page}");
+        // The mentee's supervisor is never proposed to them.
+        let scope = InstitutionScope::of(&north);
+        let id: uuid::Uuid = location.trim_start_matches("/rounds/").parse().expect("id");
+        let round = tandem_core::mentoring::rounds::load(&t.db, &scope, id)
+            .await
+            .expect("load")
+            .expect("round");
+        assert!(
+            round
+                .result
+                .pairs
+                .iter()
+                .all(|p| !(p.mentee == mentee && p.mentor == boss))
+        );
+        assert!(!round.result.cost_digest.is_empty());
+
+        // Lock the mentee with m2, forbid former0 with m1: the round re-runs.
+        let lock = f
+            .post(
+                &format!("{location}/adjust"),
+                &[
+                    ("action", "lock"),
+                    ("mentee", &mentee.to_string()),
+                    ("mentor", &m2.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(lock.status(), 303);
+        let forbid = f
+            .post(
+                &format!("{location}/adjust"),
+                &[
+                    ("action", "forbid"),
+                    ("mentee", &ids[5].to_string()),
+                    ("mentor", &m1.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(forbid.status(), 303);
+        // Locking the supervisor is refused with the reason.
+        let refused = f
+            .post(
+                &format!("{location}/adjust"),
+                &[
+                    ("action", "lock"),
+                    ("mentee", &mentee.to_string()),
+                    ("mentor", &boss.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(refused.status(), 400);
+        assert!(refused.text().await.expect("page").contains("supervisor"));
+        let round = tandem_core::mentoring::rounds::load(&t.db, &scope, id)
+            .await
+            .expect("load")
+            .expect("round");
+        assert!(
+            round
+                .result
+                .pairs
+                .iter()
+                .any(|p| p.mentee == mentee && p.mentor == m2 && p.locked)
+        );
+        assert!(
+            round
+                .result
+                .pairs
+                .iter()
+                .all(|p| !(p.mentee == ids[5] && p.mentor == m1))
+        );
+
+        // Publish: proposals, not pairs, until both accept.
+        assert_eq!(
+            f.post(&format!("{location}/publish"), &[]).await.status(),
+            303
+        );
+        assert_eq!(
+            f.post(&format!("{location}/publish"), &[]).await.status(),
+            400
+        );
+        let mentee_session = app
+            .sign_in("mentee@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let page = mentee_session
+            .get("/requests")
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(page.contains("Proposed by a round"));
+        let proposal = tandem_store::rounds::proposals_of(&t.db, &scope, mentee)
+            .await
+            .expect("proposals");
+        assert_eq!(proposal.len(), 1);
+        let accept = format!("/proposals/{}/accept", proposal[0].id);
+        assert_eq!(mentee_session.post(&accept, &[]).await.status(), 303);
+        let pairs = tandem_store::mentoring::mentorships_of(&t.db, &scope, mentee)
+            .await
+            .expect("pairs");
+        assert_eq!(pairs[0].status, MentorshipStatus::Proposed, "one side only");
+        let mentor_session = app.sign_in("m2@north", tandem_testkit::TEST_PASSWORD).await;
+        assert_eq!(mentor_session.post(&accept, &[]).await.status(), 303);
+        let pairs = tandem_store::mentoring::mentorships_of(&t.db, &scope, mentee)
+            .await
+            .expect("pairs");
+        assert_eq!(pairs[0].status, MentorshipStatus::Active);
+        // A third party cannot answer someone else's proposal.
+        assert_eq!(f.post(&accept, &[]).await.status(), 404);
+    }
+);

@@ -1,0 +1,372 @@
+//! Facilitator rounds: make one for a cohort, preview the pairs with
+//! reasons and risks and the unmatched with why, lock or forbid pairs
+//! (each re-runs the round), publish; and answering a proposal.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tandem_core::mentoring::rounds::{self, Adjustment, Cohort, Method, NewRound, Round};
+use tandem_core::policy::{Action, Target};
+use tandem_domain::{Institution, MentorshipId, PersonId};
+use tandem_store::InstitutionScope;
+use tandem_store::rounds::RoundSummary;
+
+use super::{Nav, PageError, render};
+use crate::authz::authorize;
+use crate::guard::Actor;
+use crate::mentoring::own_person;
+use crate::{AppError, AppState};
+
+/// The caller's institution, once the policy lets them run rounds there.
+pub(crate) async fn round_institution(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Institution, AppError> {
+    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
+    authorize(
+        state,
+        actor,
+        Action::RunRounds,
+        Target::institution(institution.id),
+    )
+    .await?;
+    Ok(institution)
+}
+
+pub(crate) fn round_id(raw: &str) -> Result<uuid::Uuid, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "rounds.html")]
+struct RoundsTemplate {
+    nav: Nav,
+    rounds: Vec<RoundSummary>,
+}
+
+pub async fn list(State(state): State<AppState>, actor: Actor) -> Result<Response, PageError> {
+    let institution = round_institution(&state, &actor).await?;
+    let rounds = tandem_store::rounds::list(&state.db, &InstitutionScope::of(&institution)).await?;
+    Ok(render(&RoundsTemplate {
+        nav: Nav::for_actor(&actor),
+        rounds,
+    }))
+}
+
+/// The new-round form as it arrives.
+#[derive(Deserialize, Default, Clone)]
+pub struct NewRoundForm {
+    #[serde(default)]
+    pub name: String,
+    /// "appointed" or "list".
+    #[serde(default)]
+    pub cohort: String,
+    #[serde(default)]
+    pub appointed_since: String,
+    #[serde(default)]
+    pub employee_ids: String,
+    #[serde(default)]
+    pub method: String,
+    #[serde(default)]
+    pub team_size: String,
+}
+
+impl NewRoundForm {
+    /// Checks every field; a bad one is a 400 naming it.
+    pub fn parse(&self) -> Result<NewRound, AppError> {
+        let bad = |m: &str| AppError::BadRequest(m.into());
+        let cohort = match self.cohort.as_str() {
+            "appointed" => {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                let date = time::Date::parse(self.appointed_since.trim(), format)
+                    .map_err(|_| bad("appointed since: expected a date like 2026-07-01"))?;
+                Cohort::AppointedSince(date)
+            }
+            "list" => {
+                let ids: Vec<String> = self
+                    .employee_ids
+                    .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if ids.is_empty() {
+                    return Err(bad("employee ids: list at least one"));
+                }
+                Cohort::EmployeeIds(ids)
+            }
+            _ => return Err(bad("cohort: choose the appointment date or a list")),
+        };
+        let method = Method::parse(self.method.as_str())
+            .ok_or_else(|| bad("method: choose optimal or stable"))?;
+        let team_size = match self.team_size.trim() {
+            "" | "1" => 1,
+            "2" => 2,
+            "3" => 3,
+            _ => return Err(bad("team size: 1, 2 or 3 mentors")),
+        };
+        Ok(NewRound {
+            name: self.name.clone(),
+            cohort,
+            method,
+            team_size,
+        })
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    actor: Actor,
+    Form(form): Form<NewRoundForm>,
+) -> Result<Response, PageError> {
+    let institution = round_institution(&state, &actor).await?;
+    let request = form.parse()?;
+    let id = rounds::create(
+        &state.db,
+        &institution,
+        actor.0.account,
+        &request,
+        state.auth.clock.now(),
+    )
+    .await
+    .map_err(AppError::from)?;
+    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+/// One pair row of the preview.
+pub struct PairRow {
+    pub mentee_id: String,
+    pub mentee: String,
+    pub mentor_id: String,
+    pub mentor: String,
+    pub role: String,
+    pub score: u32,
+    pub reasons: Vec<String>,
+    pub risks: Vec<String>,
+    pub locked: bool,
+}
+
+pub struct ShortRow {
+    pub mentee: String,
+    pub why: String,
+}
+
+pub struct ForbidRow {
+    pub mentee_id: String,
+    pub mentor_id: String,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "round.html")]
+struct RoundTemplate {
+    nav: Nav,
+    round: Round,
+    method: &'static str,
+    pairs: Vec<PairRow>,
+    short: Vec<ShortRow>,
+    forbidden: Vec<ForbidRow>,
+    draft: bool,
+}
+
+pub(crate) async fn names(
+    state: &AppState,
+    institution: &Institution,
+) -> Result<std::collections::HashMap<PersonId, String>, AppError> {
+    Ok(
+        tandem_store::people::all(&state.db, &InstitutionScope::of(institution))
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.display_name()))
+            .collect(),
+    )
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let institution = round_institution(&state, &actor).await?;
+    let round = rounds::load(
+        &state.db,
+        &InstitutionScope::of(&institution),
+        round_id(&id)?,
+    )
+    .await
+    .map_err(AppError::from)?
+    .ok_or(AppError::NotFound)?;
+    let names = names(&state, &institution).await?;
+    let name = |p: &PersonId| names.get(p).cloned().unwrap_or_else(|| p.to_string());
+    let pairs = round
+        .result
+        .pairs
+        .iter()
+        .map(|p| PairRow {
+            mentee_id: p.mentee.to_string(),
+            mentee: name(&p.mentee),
+            mentor_id: p.mentor.to_string(),
+            mentor: name(&p.mentor),
+            role: p.role.label().into(),
+            score: p.score,
+            reasons: p.reasons.clone(),
+            risks: p.risks.clone(),
+            locked: p.locked,
+        })
+        .collect();
+    let short = round
+        .result
+        .unmatched
+        .iter()
+        .map(|u| ShortRow {
+            mentee: name(&u.mentee),
+            why: u.why.clone(),
+        })
+        .collect();
+    let forbidden = round
+        .inputs
+        .forbidden
+        .iter()
+        .map(|(a, b)| ForbidRow {
+            mentee_id: a.to_string(),
+            mentor_id: b.to_string(),
+            text: format!("{} with {}", name(a), name(b)),
+        })
+        .collect();
+    Ok(render(&RoundTemplate {
+        nav: Nav::for_actor(&actor),
+        method: round.inputs.method.label(),
+        draft: round.status == "draft",
+        pairs,
+        short,
+        forbidden,
+        round,
+    }))
+}
+
+/// A lock, forbid, clear or re-run, as the preview's buttons send it.
+#[derive(Deserialize, Default)]
+pub struct AdjustForm {
+    #[serde(default)]
+    pub action: String,
+    #[serde(default)]
+    pub mentee: String,
+    #[serde(default)]
+    pub mentor: String,
+}
+
+impl AdjustForm {
+    pub fn parse(&self) -> Result<Adjustment, AppError> {
+        let pair = || -> Result<(PersonId, PersonId), AppError> {
+            let id = |raw: &str| {
+                raw.parse::<PersonId>()
+                    .map_err(|_| AppError::BadRequest("mentee and mentor: expected ids".into()))
+            };
+            Ok((id(&self.mentee)?, id(&self.mentor)?))
+        };
+        Ok(match self.action.as_str() {
+            "lock" => {
+                let (a, b) = pair()?;
+                Adjustment::Lock(a, b)
+            }
+            "forbid" => {
+                let (a, b) = pair()?;
+                Adjustment::Forbid(a, b)
+            }
+            "clear" => {
+                let (a, b) = pair()?;
+                Adjustment::Clear(a, b)
+            }
+            "rerun" => Adjustment::Rerun,
+            _ => {
+                return Err(AppError::BadRequest(
+                    "action: lock, forbid, clear or rerun".into(),
+                ));
+            }
+        })
+    }
+}
+
+pub async fn adjust(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    Form(form): Form<AdjustForm>,
+) -> Result<Response, PageError> {
+    let institution = round_institution(&state, &actor).await?;
+    let id = round_id(&id)?;
+    rounds::load(&state.db, &InstitutionScope::of(&institution), id)
+        .await
+        .map_err(AppError::from)?
+        .ok_or(AppError::NotFound)?;
+    let adjustment = form.parse()?;
+    rounds::adjust(
+        &state.db,
+        &institution,
+        id,
+        adjustment,
+        state.auth.clock.now(),
+    )
+    .await
+    .map_err(AppError::from)?;
+    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+pub async fn publish(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let institution = round_institution(&state, &actor).await?;
+    let id = round_id(&id)?;
+    rounds::publish(&state.db, &institution, id, state.auth.clock.now())
+        .await
+        .map_err(AppError::from)?;
+    Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
+}
+
+fn proposal_id(raw: &str) -> Result<MentorshipId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn answer(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    accept: bool,
+) -> Result<Response, PageError> {
+    let (institution, me) = own_person(state, actor, Action::AnswerRequests).await?;
+    rounds::answer_proposal(
+        &state.db,
+        &institution,
+        me.id,
+        proposal_id(id)?,
+        accept,
+        state.auth.clock.now(),
+    )
+    .await
+    .map_err(AppError::from)?;
+    let done = if accept {
+        "proposal-accepted"
+    } else {
+        "proposal-declined"
+    };
+    Ok(Redirect::to(&format!("/requests?done={done}")).into_response())
+}
+
+pub async fn accept_proposal(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    answer(&state, &actor, &id, true).await
+}
+
+pub async fn decline_proposal(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    answer(&state, &actor, &id, false).await
+}
