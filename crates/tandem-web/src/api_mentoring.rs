@@ -32,6 +32,10 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(decline_request))
         .routes(routes!(withdraw_request))
         .routes(routes!(time_to_match))
+        .routes(routes!(list_rounds, create_round))
+        .routes(routes!(get_round))
+        .routes(routes!(adjust_round))
+        .routes(routes!(publish_round))
 }
 
 /// One suggested mentor with the reasons and risks of the fit.
@@ -281,4 +285,189 @@ async fn time_to_match(
     Ok(Json(
         tandem_core::mentoring::equity::load(&state.db, &scope, state.auth.clock.now()).await?,
     ))
+}
+
+/// A new round, as JSON: the cohort is either `appointed_since` (a date,
+/// everyone appointed then or later without a mentor) or `employee_ids`.
+#[derive(Deserialize, ToSchema)]
+pub struct NewRoundDto {
+    pub name: String,
+    #[serde(default)]
+    pub appointed_since: Option<String>,
+    #[serde(default)]
+    pub employee_ids: Option<Vec<String>>,
+    /// `optimal` (default) or `stable`.
+    #[serde(default)]
+    pub method: Option<String>,
+    /// Mentors per mentee, 1-3 (default 1).
+    #[serde(default)]
+    pub team_size: Option<u32>,
+}
+
+impl NewRoundDto {
+    fn form(&self) -> crate::pages::NewRoundForm {
+        crate::pages::NewRoundForm {
+            name: self.name.clone(),
+            cohort: if self.employee_ids.is_some() {
+                "list".into()
+            } else {
+                "appointed".into()
+            },
+            appointed_since: self.appointed_since.clone().unwrap_or_default(),
+            employee_ids: self.employee_ids.clone().unwrap_or_default().join(","),
+            method: self.method.clone().unwrap_or_else(|| "optimal".into()),
+            team_size: self.team_size.unwrap_or(1).to_string(),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/rounds", tag = "rounds",
+    responses(
+        (status = 200, description = "The caller's institution's rounds, newest first", body = Vec<Object>),
+        (status = 403, description = "Only facilitators run rounds", body = ErrorBody)))]
+async fn list_rounds(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<Vec<serde_json::Value>>, AppError> {
+    let institution = crate::pages::round_institution(&state, &actor).await?;
+    let rounds = tandem_store::rounds::list(&state.db, &InstitutionScope::of(&institution)).await?;
+    Ok(Json(
+        rounds
+            .into_iter()
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.id,
+                    "name": r.name,
+                    "method": r.method,
+                    "team_size": r.team_size,
+                    "status": r.status,
+                })
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/rounds", tag = "rounds",
+    request_body = NewRoundDto,
+    responses(
+        (status = 201, description = "The round, run and stored as a draft", body = Object),
+        (status = 400, description = "A field is invalid, or the cohort is empty", body = ErrorBody),
+        (status = 403, description = "Only facilitators run rounds", body = ErrorBody)))]
+async fn create_round(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<(StatusCode, Json<tandem_core::mentoring::rounds::Round>), AppError> {
+    let institution = crate::pages::round_institution(&state, &actor).await?;
+    let dto: NewRoundDto = json_body(&body)?;
+    let request = dto.form().parse()?;
+    let now = state.auth.clock.now();
+    let id = tandem_core::mentoring::rounds::create(
+        &state.db,
+        &institution,
+        actor.0.account,
+        &request,
+        now,
+    )
+    .await?;
+    let round =
+        tandem_core::mentoring::rounds::load(&state.db, &InstitutionScope::of(&institution), id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(round)))
+}
+
+#[utoipa::path(get, path = "/rounds/{id}", tag = "rounds",
+    params(("id" = String, Path, description = "The round's id")),
+    responses(
+        (status = 200, description = "The round: inputs, engine version, cost digest, pairs with reasons and risks, the unmatched with why", body = Object),
+        (status = 404, description = "No such round in the caller's institution", body = ErrorBody)))]
+async fn get_round(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<tandem_core::mentoring::rounds::Round>, AppError> {
+    let institution = crate::pages::round_institution(&state, &actor).await?;
+    let round = tandem_core::mentoring::rounds::load(
+        &state.db,
+        &InstitutionScope::of(&institution),
+        crate::pages::round_id(&id)?,
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(Json(round))
+}
+
+/// A change to a draft round: `lock`, `forbid` or `clear` a pair, or
+/// `rerun`.
+#[derive(Deserialize, ToSchema)]
+pub struct AdjustDto {
+    pub action: String,
+    #[serde(default)]
+    pub mentee_id: Option<uuid::Uuid>,
+    #[serde(default)]
+    pub mentor_id: Option<uuid::Uuid>,
+}
+
+#[utoipa::path(post, path = "/rounds/{id}/adjust", tag = "rounds",
+    params(("id" = String, Path, description = "The round's id")),
+    request_body = AdjustDto,
+    responses(
+        (status = 200, description = "The round, run again", body = Object),
+        (status = 400, description = "Invalid change (e.g. locking a conflicted pair), or the round is published", body = ErrorBody),
+        (status = 404, description = "No such round", body = ErrorBody)))]
+async fn adjust_round(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<tandem_core::mentoring::rounds::Round>, AppError> {
+    let institution = crate::pages::round_institution(&state, &actor).await?;
+    let id = crate::pages::round_id(&id)?;
+    tandem_core::mentoring::rounds::load(&state.db, &InstitutionScope::of(&institution), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let dto: AdjustDto = json_body(&body)?;
+    let form = crate::pages::AdjustForm {
+        action: dto.action,
+        mentee: dto.mentee_id.map(|m| m.to_string()).unwrap_or_default(),
+        mentor: dto.mentor_id.map(|m| m.to_string()).unwrap_or_default(),
+    };
+    let round = tandem_core::mentoring::rounds::adjust(
+        &state.db,
+        &institution,
+        id,
+        form.parse()?,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(Json(round))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PublishedDto {
+    /// Proposals sent, one per pair.
+    pub proposals: usize,
+}
+
+#[utoipa::path(post, path = "/rounds/{id}/publish", tag = "rounds",
+    params(("id" = String, Path, description = "The round's id")),
+    responses(
+        (status = 200, description = "Published: each pair is asked to accept", body = PublishedDto),
+        (status = 400, description = "Already published", body = ErrorBody),
+        (status = 404, description = "No such round", body = ErrorBody)))]
+async fn publish_round(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<PublishedDto>, AppError> {
+    let institution = crate::pages::round_institution(&state, &actor).await?;
+    let proposals = tandem_core::mentoring::rounds::publish(
+        &state.db,
+        &institution,
+        crate::pages::round_id(&id)?,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(Json(PublishedDto { proposals }))
 }

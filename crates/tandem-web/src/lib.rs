@@ -37,7 +37,8 @@ pub struct AppState {
     info(title = "Tandem API", description = "Faculty mentorship programs: institutions, units and people."),
     tags(
         (name = "directory", description = "Institutions, departments, divisions and faculty (M1)"),
-        (name = "mentoring", description = "Suggestions, requests and answers (M2)")
+        (name = "mentoring", description = "Suggestions, requests and answers (M2)"),
+        (name = "rounds", description = "Facilitator matching rounds (M2)")
     ),
     modifiers(&BearerAuth),
     security(("api_token" = []))

@@ -7,6 +7,8 @@ mod directory;
 mod mentoring;
 mod rounds;
 
+pub(crate) use rounds::{AdjustForm, NewRoundForm, round_id, round_institution};
+
 use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};

@@ -437,6 +437,51 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "GET /api/v1/rounds",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /api/v1/rounds",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "GET /api/v1/rounds/{id}",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "404"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /api/v1/rounds/{id}/adjust",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "404"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /api/v1/rounds/{id}/publish",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "404"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
         "GET /api/v1/me/suggestions",
         &[
             ("anonymous", "401"),
