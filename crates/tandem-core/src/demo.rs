@@ -16,6 +16,12 @@ use tandem_domain::{
 };
 use time::{Date, Duration, Month, OffsetDateTime};
 
+#[path = "demo_mentoring.rs"]
+mod mentoring;
+pub use mentoring::{
+    ACTIVE_PAIRS, DemoPerson, LOOKING_FOR, MentoringSeeded, PERSONAL_INTERESTS, seed_mentoring,
+};
+
 use crate::roster::{ImportError, ImportSummary, Progress, RosterRecord, import_roster};
 use tandem_store::{Db, StoreError};
 
@@ -787,6 +793,9 @@ pub struct Seeded {
     pub slug: String,
     pub created_institution: bool,
     pub summary: ImportSummary,
+    /// The mentoring data seeded; `None` when the institution had some
+    /// already (it is then left as it is).
+    pub mentoring: Option<MentoringSeeded>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -795,10 +804,14 @@ pub enum DemoError {
     Store(#[from] StoreError),
     #[error("the demo roster did not import: {0}")]
     Import(#[from] ImportError),
+    #[error("the demo mentoring data did not seed: {0}")]
+    Mentoring(#[from] crate::mentoring::MentoringError),
 }
 
-/// Creates the demo institutions (or reuses them) and imports their
-/// rosters. Re-running with the same seed changes nothing.
+/// Creates the demo institutions (or reuses them), imports their rosters
+/// and seeds their mentoring ([`seed_mentoring`], skipped for an
+/// institution that has mentoring data already). Re-running with the same
+/// seed changes nothing.
 pub async fn seed(
     db: &Db,
     seed: u64,
@@ -821,10 +834,12 @@ pub async fn seed(
             };
         let records = roster(shape, seed);
         let summary = import_roster(db, &institution, &records, now, &mut new_id, progress).await?;
+        let mentoring = seed_mentoring(db, &institution, seed, now).await?;
         out.push(Seeded {
             slug: shape.slug.to_string(),
             created_institution: created,
             summary,
+            mentoring,
         });
     }
     Ok(out)
@@ -880,6 +895,31 @@ mod tests {
     }
 }
 
+/// The people the demo's mentee and mentor accounts stand for, given the
+/// institution's people in roster order (by employee id) and its
+/// Cardiology division: the first assistant professor of Cardiology
+/// without a leadership role, and Cardiology's professor without one who
+/// has mentored longest. [`seed_mentoring`] prepares both.
+pub fn account_people(
+    people: &[tandem_domain::PersonProfile],
+    cardiology: Option<tandem_domain::DivisionId>,
+) -> (
+    Option<&tandem_domain::PersonProfile>,
+    Option<&tandem_domain::PersonProfile>,
+) {
+    let in_cardiology = |p: &&tandem_domain::PersonProfile| Some(p.division_id) == cardiology;
+    let mentee = people
+        .iter()
+        .filter(in_cardiology)
+        .find(|p| p.rank == Rank::AssistantProfessor && p.leadership == Leadership::None);
+    let mentor = people
+        .iter()
+        .filter(in_cardiology)
+        .filter(|p| p.rank == Rank::Professor && p.leadership == Leadership::None)
+        .max_by_key(|p| (p.mentoring_years, std::cmp::Reverse(p.employee_id.clone())));
+    (mentee, mentor)
+}
+
 /// The password of every demo account. Demo data only.
 pub const DEMO_PASSWORD: &str = "tandem-demo-2013";
 
@@ -926,15 +966,7 @@ pub async fn seed_accounts(
             .find(|d| d.name == "Cardiology")
             .map(|d| d.id);
         let in_cardiology = |p: &&tandem_domain::PersonProfile| Some(p.division_id) == cardiology;
-        let mentee = people
-            .iter()
-            .filter(in_cardiology)
-            .find(|p| p.rank == Rank::AssistantProfessor && p.leadership == Leadership::None);
-        let mentor = people
-            .iter()
-            .filter(in_cardiology)
-            .filter(|p| p.rank == Rank::Professor && p.leadership == Leadership::None)
-            .max_by_key(|p| (p.mentoring_years, std::cmp::Reverse(p.employee_id.clone())));
+        let (mentee, mentor) = account_people(&people, cardiology);
         let director = people
             .iter()
             .filter(in_cardiology)

@@ -31,7 +31,7 @@ pub async fn create(
     db: &Db,
     scope: &InstitutionScope,
     round: &StoredRound,
-    created_by: AccountId,
+    created_by: Option<AccountId>,
 ) -> Result<(), StoreError> {
     on_pool!(db, pool => sqlx::query(
         "INSERT INTO matching_rounds (id, institution_id, name, method, team_size, status, inputs, result, \
@@ -47,7 +47,7 @@ pub async fn create(
     .bind(&round.inputs)
     .bind(&round.result)
     .bind(&round.engine_version)
-    .bind(created_by.0)
+    .bind(created_by.map(|a| a.0))
     .bind(DbTime(round.created_at))
     .bind(DbTime(round.updated_at))
     .execute(pool)

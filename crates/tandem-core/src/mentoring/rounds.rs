@@ -537,15 +537,15 @@ pub enum Cohort {
     EmployeeIds(Vec<String>),
 }
 
-/// Resolves a cohort against the pool: people without an open pair (for
-/// the appointment rule), in roster order.
+/// Resolves a cohort against the pool, in roster order. The appointment
+/// rule takes people who have no open pair and offer no places.
 pub fn resolve_cohort(pool: &MentoringPool, cohort: &Cohort) -> Result<Vec<PersonId>, String> {
     let has_mentor = |p: &PersonProfile| pool.people().iter().any(|m| pool.paired(p.id, m.id));
     match cohort {
         Cohort::AppointedSince(date) => Ok(pool
             .people()
             .iter()
-            .filter(|p| p.appointment_date >= *date && !has_mentor(p))
+            .filter(|p| p.appointment_date >= *date && !has_mentor(p) && !pool.is_mentor(p.id))
             .map(|p| p.id)
             .collect()),
         Cohort::EmployeeIds(ids) => {
@@ -612,25 +612,39 @@ pub async fn create(
         locked: vec![],
         forbidden: vec![],
     };
-    let result = run(&pool, &inputs)?;
+    let id = store_new(db, &scope, &pool, Some(created_by), name, &inputs, now).await?;
+    for mentee in &inputs.cohort {
+        tandem_store::mentoring::mark_looking(db, &scope, *mentee, now).await?;
+    }
+    Ok(id)
+}
+
+/// Runs `inputs` on `pool` and stores the round as a draft.
+pub async fn store_new(
+    db: &Db,
+    scope: &InstitutionScope,
+    pool: &MentoringPool,
+    created_by: Option<tandem_domain::AccountId>,
+    name: &str,
+    inputs: &RoundInputs,
+    now: OffsetDateTime,
+) -> Result<Uuid, MentoringError> {
+    let result = run(pool, inputs)?;
     let id = Uuid::new_v4();
     let stored = StoredRound {
         id,
         name: name.to_string(),
-        method: method.code().into(),
-        team_size: team_size as i32,
+        method: inputs.method.code().into(),
+        team_size: inputs.team_size as i32,
         status: "draft".into(),
-        inputs: serde_json::to_string(&inputs).map_err(|e| MentoringError::Store(corrupt(e)))?,
+        inputs: serde_json::to_string(inputs).map_err(|e| MentoringError::Store(corrupt(e)))?,
         result: serde_json::to_string(&result).map_err(|e| MentoringError::Store(corrupt(e)))?,
         engine_version: ENGINE_VERSION.into(),
         created_at: now,
         updated_at: now,
         published_at: None,
     };
-    tandem_store::rounds::create(db, &scope, &stored, created_by).await?;
-    for mentee in &inputs.cohort {
-        tandem_store::mentoring::mark_looking(db, &scope, *mentee, now).await?;
-    }
+    tandem_store::rounds::create(db, scope, &stored, created_by).await?;
     Ok(id)
 }
 

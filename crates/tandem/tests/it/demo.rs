@@ -1,7 +1,13 @@
 //! The demo: Table 1's shapes, determinism, and idempotent reseeding.
 
 use crate::support::*;
+use tandem_core::mentoring::feedback::{self, MentorFeedback};
+use tandem_core::mentoring::{MentoringPool, SuggestionFilter, equity};
+use tandem_core::privacy::Cell;
 use tandem_core::roster::NoProgress;
+use tandem_domain::{Rank, RequestStatus};
+use tandem_store::mentoring as store;
+use tandem_store::{InstitutionScope, on_pool};
 use tandem_testkit::dual_test;
 
 /// The study's Table 1, in percent: (group, Toronto-like, UCSF-like).
@@ -123,4 +129,184 @@ dual_test!(a_generated_roster_imports_through_the_cli, |t| {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("450 created"), "{}", stdout(&out));
     assert_eq!(person_count(&t.db).await, 450);
+});
+
+async fn count_requests(t: &tandem_testkit::TestContext, status: &str) -> i64 {
+    on_pool!(&t.db, pool => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM mentor_requests WHERE status = $1",
+    )
+    .bind(status)
+    .fetch_one(pool)
+    .await
+    .expect("count requests"))
+}
+
+// The demo's mentoring: the mentee account starts fresh with good mentors
+// to choose from, the mentor account has requests to answer, one request
+// expired, feedback shows for one mentor and not for another, and the
+// time-to-match report has numbers. Reseeding adds nothing.
+dual_test!(the_demo_seeds_mentoring_to_explore, |t| {
+    let now = tandem_store::microsecond_now();
+    let seeded = tandem_core::demo::seed(&t.db, 2013, now, &NoProgress)
+        .await
+        .expect("seed");
+    let hasher = tandem_core::auth::PasswordHasherPool::new(1).expect("hasher");
+    let accounts = tandem_core::demo::seed_accounts(&t.db, &hasher, now)
+        .await
+        .expect("accounts");
+    for s in &seeded {
+        let m = s.mentoring.as_ref().expect("mentoring seeded");
+        let institution = tandem_store::institutions::by_slug(&t.db, &s.slug)
+            .await
+            .expect("institution")
+            .expect("exists");
+        let scope = InstitutionScope::of(&institution);
+        let pool = MentoringPool::load(&t.db, &scope).await.expect("pool");
+
+        // The mentee account's person: junior, no mentor, no request, and
+        // at least five good mentors to choose from.
+        let mentee = m.demo_mentee.as_ref().expect("a demo mentee");
+        let account = |name: &str| {
+            accounts
+                .iter()
+                .find(|a| a.username == format!("{name}@{}", s.slug))
+                .expect("account")
+                .what
+                .clone()
+        };
+        assert!(
+            account("mentee").ends_with(&mentee.name),
+            "{}",
+            account("mentee")
+        );
+        let mentee_p = pool.person(mentee.id).expect("mentee person");
+        assert!(matches!(
+            mentee_p.rank,
+            Rank::AssistantProfessor | Rank::Lecturer
+        ));
+        let suggestions = pool.suggestions(mentee_p, &SuggestionFilter::default(), 20);
+        assert!(
+            suggestions.items.len() >= 5,
+            "{}: {} suggestions",
+            s.slug,
+            suggestions.items.len()
+        );
+        assert!(
+            store::mentorships_of(&t.db, &scope, mentee.id)
+                .await
+                .expect("pairs")
+                .is_empty()
+        );
+        assert!(
+            store::requests_of(&t.db, &scope, mentee.id, false, now)
+                .await
+                .expect("requests")
+                .is_empty()
+        );
+        assert!(pool.mentoring(mentee.id).looking_since.is_none());
+
+        // The mentor account's person: room to spare and requests waiting.
+        let mentor = m.demo_mentor.as_ref().expect("a demo mentor");
+        assert!(
+            account("mentor").ends_with(&mentor.name),
+            "{}",
+            account("mentor")
+        );
+        assert!(pool.capacity(mentor.id) >= 3);
+        assert!(pool.free_places(mentor.id) >= 2);
+        let waiting = store::requests_of(&t.db, &scope, mentor.id, true, now)
+            .await
+            .expect("requests")
+            .into_iter()
+            .filter(|r| r.status == RequestStatus::Pending)
+            .count();
+        assert!(waiting >= 2, "{}: {waiting} requests waiting", s.slug);
+
+        // Feedback: enough answers for one mentor, too few for another.
+        let shown = m.feedback_mentor.as_ref().expect("a feedback mentor");
+        match feedback::about(&t.db, &scope, shown.id)
+            .await
+            .expect("feedback")
+        {
+            MentorFeedback::Summary(summary) => assert!(summary.answers >= 5),
+            MentorFeedback::TooFewAnswers => panic!("{}: feedback hidden", s.slug),
+        }
+        let few = m.few_answers_mentor.as_ref().expect("a second mentor");
+        assert_eq!(
+            feedback::about(&t.db, &scope, few.id)
+                .await
+                .expect("feedback"),
+            MentorFeedback::TooFewAnswers
+        );
+        assert!(
+            !store::references_of(&t.db, &scope, shown.id)
+                .await
+                .expect("references")
+                .is_empty()
+        );
+
+        // Pairs, and people still looking.
+        let open = store::open_mentorships(&t.db, &scope).await.expect("pairs");
+        // The active pairs, and the published round's proposals (two of
+        // them accepted by both sides, the rest waiting).
+        assert!(m.round_pairs > 2, "the demo round proposes pairs");
+        assert_eq!(open.len(), tandem_core::demo::ACTIVE_PAIRS + m.round_pairs);
+        let rounds = tandem_store::rounds::list(&t.db, &scope).await.expect("rounds");
+        assert_eq!(rounds.len(), 1);
+        assert_eq!(rounds[0].status, "published");
+        let round = tandem_core::mentoring::rounds::load(&t.db, &scope, rounds[0].id)
+            .await
+            .expect("round")
+            .expect("stored");
+        assert!(
+            !round.result.unmatched.is_empty()
+                && round.result.unmatched.iter().all(|u| !u.why.is_empty()),
+            "the round leaves some mentees unmatched, each with a reason"
+        );
+        // Every pair keeps the rules real use enforces: no conflict of
+        // interest, no mentor over capacity, one mentor per mentee.
+        let mut mentees = std::collections::HashSet::new();
+        for pair in &open {
+            let (mentee, mentor) = (
+                pool.person(pair.mentee_id).expect("mentee"),
+                pool.person(pair.mentor_id).expect("mentor"),
+            );
+            assert_eq!(
+                pool.exclusions_with_capacity(mentee, mentor, true),
+                vec![],
+                "{} and {}",
+                mentee.display_name(),
+                mentor.display_name()
+            );
+            assert!(pool.load_of(mentor.id) <= pool.capacity(mentor.id));
+            assert!(mentees.insert(pair.mentee_id));
+            assert!(
+                pair.status == tandem_domain::MentorshipStatus::Proposed
+                    || pair.started_at.is_some_and(|t| t < now)
+            );
+        }
+        assert!(m.looking_unmatched >= 5);
+        let report = equity::load(&t.db, &scope, now).await.expect("equity");
+        assert!(matches!(report.total_looking, Cell::Count(n) if n >= 45));
+        let gender = &report.dimensions[0];
+        assert!(
+            gender.rows.iter().all(|r| r.median_days.is_some()),
+            "{}: {gender:?}",
+            s.slug
+        );
+    }
+    assert_eq!(
+        count_requests(&t, "expired").await,
+        2,
+        "one per institution"
+    );
+    assert_eq!(count_requests(&t, "declined").await, 2);
+
+    // Reseeding leaves the mentoring data alone.
+    let pending = count_requests(&t, "pending").await;
+    let again = tandem_core::demo::seed(&t.db, 2013, tandem_store::microsecond_now(), &NoProgress)
+        .await
+        .expect("reseed");
+    assert!(again.iter().all(|s| s.mentoring.is_none()));
+    assert_eq!(count_requests(&t, "pending").await, pending);
 });
