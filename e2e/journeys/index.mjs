@@ -5,9 +5,11 @@
 import admin from './admin.mjs';
 import crossInstitution from './cross-institution.mjs';
 import director from './director.mjs';
+import facilitatorRound from './facilitator-round.mjs';
+import findMentor from './find-mentor.mjs';
 import keyboard from './keyboard.mjs';
 import mentee from './mentee.mjs';
 import roles from './roles.mjs';
 import wrongPassword from './wrong-password.mjs';
 
-export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles];
+export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles, findMentor, facilitatorRound];

@@ -95,15 +95,19 @@ pub fn report(journeys: &[Journey], now: OffsetDateTime) -> EquityReport {
                     .filter(|j| j.matched.is_none())
                     .map(|j| days(j.since, now))
                     .collect();
+                let matched = if shown {
+                    matched_cells[i]
+                } else {
+                    Cell::Complementary
+                };
+                // A median is shown only beside a shown count: next to a
+                // hidden one it would still tell that five or more matched.
+                let matched_shown = matches!(matched, Cell::Count(_));
                 EquityRow {
                     group: (*group).to_string(),
                     looking: looking_cells[i],
-                    matched: if shown {
-                        matched_cells[i]
-                    } else {
-                        Cell::Complementary
-                    },
-                    median_days: if shown { median(done) } else { None },
+                    matched,
+                    median_days: if matched_shown { median(done) } else { None },
                     median_days_waiting: if shown { median(waiting) } else { None },
                 }
             })
@@ -189,6 +193,7 @@ mod tests {
         // recovered from the total.
         assert_eq!(woman.looking, Cell::Complementary);
         assert_eq!(woman.median_days, None);
+        // Ranks: one lecturer group of eight, matched eight.
         let rank = &r.dimensions[1].rows[0];
         assert_eq!(rank.looking, Cell::Count(8));
         assert_eq!(rank.matched, Cell::Count(8));
