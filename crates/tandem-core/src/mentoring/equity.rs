@@ -161,6 +161,38 @@ mod tests {
     use super::*;
     use time::Duration;
 
+    proptest::proptest! {
+        /// Whatever the journeys, a median never stands beside a hidden
+        /// count, and no shown count is between 1 and 4.
+        #[test]
+        fn medians_only_beside_shown_counts(
+            raw in proptest::collection::vec((0usize..3, 0usize..4, proptest::option::of(0i64..90)), 0..60)
+        ) {
+            let t0 = OffsetDateTime::UNIX_EPOCH;
+            let journeys: Vec<Journey> = raw
+                .iter()
+                .map(|(g, r, m)| Journey {
+                    groups: [format!("g{g}"), format!("r{r}"), "s".into()],
+                    since: t0,
+                    matched: m.map(|d| t0 + Duration::days(d)),
+                })
+                .collect();
+            let report = report(&journeys, t0 + Duration::days(100));
+            for d in &report.dimensions {
+                for row in &d.rows {
+                    if !matches!(row.matched, Cell::Count(_)) {
+                        proptest::prop_assert!(row.median_days.is_none());
+                    }
+                    for cell in [row.looking, row.matched] {
+                        if let Cell::Count(n) = cell {
+                            proptest::prop_assert!(n == 0 || n >= 5);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn small_groups_are_suppressed_and_medians_need_five_matched() {
         let t0 = OffsetDateTime::UNIX_EPOCH;
