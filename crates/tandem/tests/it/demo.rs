@@ -251,7 +251,9 @@ dual_test!(the_demo_seeds_mentoring_to_explore, |t| {
         // them accepted by both sides, the rest waiting).
         assert!(m.round_pairs > 2, "the demo round proposes pairs");
         assert_eq!(open.len(), tandem_core::demo::ACTIVE_PAIRS + m.round_pairs);
-        let rounds = tandem_store::rounds::list(&t.db, &scope).await.expect("rounds");
+        let rounds = tandem_store::rounds::list(&t.db, &scope)
+            .await
+            .expect("rounds");
         assert_eq!(rounds.len(), 1);
         assert_eq!(rounds[0].status, "published");
         let round = tandem_core::mentoring::rounds::load(&t.db, &scope, rounds[0].id)
