@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tandem_core::mentoring::requests::{self, Answer};
 use tandem_core::mentoring::{Compatibility, MentoringPool};
 use tandem_core::policy::{Action, Target};
-use tandem_domain::{MentorRequest, MentorRequestId, PersonId};
+use tandem_domain::{MentorRequest, PersonId};
 use tandem_store::InstitutionScope;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -21,7 +21,7 @@ use crate::authz::authorize;
 use crate::directory;
 use crate::error::ErrorBody;
 use crate::guard::Actor;
-use crate::mentoring::{SUGGESTION_LIMIT, SuggestionQuery, own_person};
+use crate::mentoring::{SUGGESTION_LIMIT, SuggestionQuery, answer_request, own_person};
 use crate::{AppError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -173,10 +173,6 @@ async fn send_request(
     Ok((StatusCode::CREATED, Json(sent)))
 }
 
-fn request_id(raw: &str) -> Result<MentorRequestId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 #[utoipa::path(post, path = "/requests/{id}/accept", tag = "mentoring",
     params(("id" = String, Path, description = "The request's id")),
     responses(
@@ -188,18 +184,9 @@ async fn accept_request(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Json<MentorRequest>, AppError> {
-    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
-    let now = state.auth.clock.now();
-    let done = requests::answer(
-        &state.db,
-        &institution,
-        me.id,
-        request_id(&id)?,
-        Answer::Accept,
-        now,
-    )
-    .await?;
-    Ok(Json(done))
+    Ok(Json(
+        answer_request(&state, &actor, &id, Answer::Accept).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema, Default)]
@@ -222,22 +209,16 @@ async fn decline_request(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<MentorRequest>, AppError> {
-    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
+    // The caller must be allowed before the body is read.
+    own_person(&state, &actor, Action::AnswerRequests).await?;
     let dto: DeclineDto = if body.is_empty() {
         DeclineDto::default()
     } else {
         json_body(&body)?
     };
-    let done = requests::answer(
-        &state.db,
-        &institution,
-        me.id,
-        request_id(&id)?,
-        Answer::Decline(dto.reason),
-        state.auth.clock.now(),
-    )
-    .await?;
-    Ok(Json(done))
+    Ok(Json(
+        answer_request(&state, &actor, &id, Answer::Decline(dto.reason)).await?,
+    ))
 }
 
 #[utoipa::path(post, path = "/requests/{id}/withdraw", tag = "mentoring",
@@ -251,15 +232,7 @@ async fn withdraw_request(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    let (institution, me) = own_person(&state, &actor, Action::FindMentor).await?;
-    requests::withdraw(
-        &state.db,
-        &institution,
-        me.id,
-        request_id(&id)?,
-        state.auth.clock.now(),
-    )
-    .await?;
+    crate::mentoring::withdraw_request(&state, &actor, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

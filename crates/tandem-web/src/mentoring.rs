@@ -82,5 +82,41 @@ impl SuggestionQuery {
     }
 }
 
+pub fn request_id(raw: &str) -> Result<tandem_domain::MentorRequestId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The caller answers a request addressed to them (page and API alike).
+pub async fn answer_request(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    answer: tandem_core::mentoring::requests::Answer,
+) -> Result<tandem_domain::MentorRequest, AppError> {
+    let (institution, me) = own_person(state, actor, Action::AnswerRequests).await?;
+    Ok(tandem_core::mentoring::requests::answer(
+        &state.db,
+        &institution,
+        me.id,
+        request_id(id)?,
+        answer,
+        state.auth.clock.now(),
+    )
+    .await?)
+}
+
+/// The caller withdraws one of their pending requests.
+pub async fn withdraw_request(state: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
+    let (institution, me) = own_person(state, actor, Action::FindMentor).await?;
+    Ok(tandem_core::mentoring::requests::withdraw(
+        &state.db,
+        &institution,
+        me.id,
+        request_id(id)?,
+        state.auth.clock.now(),
+    )
+    .await?)
+}
+
 /// How many suggestions a page or an API call shows at most.
 pub const SUGGESTION_LIMIT: usize = 20;

@@ -38,7 +38,7 @@ struct DirectoryTemplate {
     next_page: Option<String>,
 }
 
-fn choices<T: Copy + PartialEq>(
+pub(super) fn choices<T: Copy + PartialEq>(
     all: &[T],
     selected: Option<T>,
     code: fn(T) -> &'static str,

@@ -13,18 +13,19 @@ use tandem_core::mentoring::requests::{self, Answer};
 use tandem_core::mentoring::{Compatibility, Exclusion, MentoringPool};
 use tandem_core::policy::{Action, Target};
 use tandem_domain::{
-    Institution, MentorRequestId, MentoringProfile, PersonId, PersonProfile, Rank, RequestStatus,
-    Stream,
+    Institution, MentoringProfile, PersonId, PersonProfile, Rank, RequestStatus, Stream,
 };
 use tandem_store::InstitutionScope;
 use tandem_store::mentoring::{FeedbackAnswers, Notification};
 
-use super::directory::Choice;
+use super::directory::{Choice, choices};
 use super::{Nav, PageError, render};
 use crate::authz::authorize;
 use crate::directory;
 use crate::guard::Actor;
-use crate::mentoring::{SUGGESTION_LIMIT, SuggestionQuery, own_person};
+use crate::mentoring::{
+    SUGGESTION_LIMIT, SuggestionQuery, answer_request, own_person, withdraw_request,
+};
 use crate::{AppError, AppState};
 
 /// A mentor as a suggestion card shows them.
@@ -48,21 +49,6 @@ struct MentorsTemplate {
     divisions: Vec<Choice>,
     ranks: Vec<Choice>,
     streams: Vec<Choice>,
-}
-
-fn vocabulary_choices<T: Copy>(
-    all: &[T],
-    selected: &str,
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|&v| Choice {
-            value: code(v).into(),
-            label: label(v).into(),
-            selected: code(v) == selected,
-        })
-        .collect()
 }
 
 fn summary_line(pool_division: &str, p: &PersonProfile) -> String {
@@ -145,8 +131,18 @@ pub async fn suggestions(
         matching: found.matching,
         eligible: found.eligible,
         divisions: division_choices,
-        ranks: vocabulary_choices(Rank::ALL, &query.rank, Rank::code, Rank::label),
-        streams: vocabulary_choices(Stream::ALL, &query.stream, Stream::code, Stream::label),
+        ranks: choices(
+            Rank::ALL,
+            Rank::parse(&query.rank).ok(),
+            Rank::code,
+            Rank::label,
+        ),
+        streams: choices(
+            Stream::ALL,
+            Stream::parse(&query.stream).ok(),
+            Stream::code,
+            Stream::label,
+        ),
         query,
     }))
 }
@@ -531,10 +527,6 @@ pub async fn requests_page(
     }))
 }
 
-fn request_id(raw: &str) -> Result<MentorRequestId, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 #[derive(Deserialize, Default)]
 pub struct DeclineForm {
     #[serde(default)]
@@ -546,17 +538,7 @@ pub async fn accept(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
-    requests::answer(
-        &state.db,
-        &institution,
-        me.id,
-        request_id(&id)?,
-        Answer::Accept,
-        state.auth.clock.now(),
-    )
-    .await
-    .map_err(AppError::from)?;
+    answer_request(&state, &actor, &id, Answer::Accept).await?;
     Ok(Redirect::to("/requests?done=accepted").into_response())
 }
 
@@ -566,17 +548,7 @@ pub async fn decline(
     Path(id): Path<String>,
     Form(form): Form<DeclineForm>,
 ) -> Result<Response, PageError> {
-    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
-    requests::answer(
-        &state.db,
-        &institution,
-        me.id,
-        request_id(&id)?,
-        Answer::Decline(Some(form.reason)),
-        state.auth.clock.now(),
-    )
-    .await
-    .map_err(AppError::from)?;
+    answer_request(&state, &actor, &id, Answer::Decline(Some(form.reason))).await?;
     Ok(Redirect::to("/requests?done=declined").into_response())
 }
 
@@ -585,16 +557,7 @@ pub async fn withdraw(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let (institution, me) = own_person(&state, &actor, Action::FindMentor).await?;
-    requests::withdraw(
-        &state.db,
-        &institution,
-        me.id,
-        request_id(&id)?,
-        state.auth.clock.now(),
-    )
-    .await
-    .map_err(AppError::from)?;
+    withdraw_request(&state, &actor, &id).await?;
     Ok(Redirect::to("/requests?done=withdrawn").into_response())
 }
 
