@@ -191,7 +191,7 @@ pub async fn save_profile(
     .execute(pool)
     .await
     .map(|_| ())?);
-    Ok(())
+    bump_pool_version(db, scope).await
 }
 
 /// Records that a person started looking for a mentor, unless they already
@@ -860,4 +860,42 @@ pub fn loads(open: &[Mentorship]) -> HashMap<PersonId, u32> {
         *out.entry(m.mentor_id).or_insert(0) += 1;
     }
     out
+}
+
+// ---------------------------------------------------------------------
+// Pool versions
+
+const BUMP_POOL_VERSION: &str = "INSERT INTO pool_versions (institution_id, version) VALUES ($1, 1) \
+     ON CONFLICT (institution_id) DO UPDATE SET version = pool_versions.version + 1";
+
+/// Marks the institution's people or mentoring profiles changed, inside
+/// `tx`.
+pub async fn bump_pool_version_in(tx: &mut DbTx, institution: Uuid) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(BUMP_POOL_VERSION)
+        .bind(institution)
+        .execute(conn)
+        .await
+        .map(|_| ())?);
+    Ok(())
+}
+
+/// Marks the institution's people or mentoring profiles changed.
+pub async fn bump_pool_version(db: &Db, scope: &InstitutionScope) -> Result<(), StoreError> {
+    on_pool!(db, pool => sqlx::query(BUMP_POOL_VERSION)
+        .bind(scope.institution_id().0)
+        .execute(pool)
+        .await
+        .map(|_| ())?);
+    Ok(())
+}
+
+/// The institution's current pool version (0 before any change).
+pub async fn pool_version(db: &Db, scope: &InstitutionScope) -> Result<i64, StoreError> {
+    let v: Option<i64> = on_pool!(db, pool => sqlx::query_scalar(
+        "SELECT version FROM pool_versions WHERE institution_id = $1",
+    )
+    .bind(scope.institution_id().0)
+    .fetch_optional(pool)
+    .await?);
+    Ok(v.unwrap_or(0))
 }

@@ -349,6 +349,7 @@ pub async fn update_own_fields(
     .execute(pool)
     .await?
     .rows_affected());
+    crate::mentoring::bump_pool_version(db, scope).await?;
     Ok(n == 1)
 }
 

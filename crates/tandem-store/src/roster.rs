@@ -107,6 +107,7 @@ pub async fn apply(
             progress(done);
         }
     }
+    crate::mentoring::bump_pool_version_in(&mut tx, institution).await?;
     tx.commit().await?;
     progress(done);
     Ok(())

@@ -167,6 +167,7 @@ impl TestContext {
             db: self.db.clone(),
             auth: Arc::new(auth),
             secure_cookies: false,
+            pools: Arc::default(),
         });
         tokio::spawn(async move {
             let _ = axum::serve(

@@ -79,7 +79,9 @@ async fn my_suggestions(
 ) -> Result<Json<SuggestionsDto>, AppError> {
     let (institution, me) = own_person(&state, &actor, Action::FindMentor).await?;
     let filter = query.filter()?;
-    let pool = MentoringPool::load(&state.db, &InstitutionScope::of(&institution)).await?;
+    let pool =
+        MentoringPool::load_cached(&state.db, &InstitutionScope::of(&institution), &state.pools)
+            .await?;
     let found = pool.suggestions(&me, &filter, SUGGESTION_LIMIT);
     let items = found
         .items

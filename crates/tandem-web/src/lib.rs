@@ -30,6 +30,9 @@ pub struct AppState {
     pub auth: std::sync::Arc<tandem_core::auth::Auth>,
     /// Served behind HTTPS: cookies get `Secure`, responses get HSTS.
     pub secure_cookies: bool,
+    /// Each institution's people and mentoring profiles, kept between
+    /// requests until they change.
+    pub pools: std::sync::Arc<tandem_core::mentoring::PoolCache>,
 }
 
 #[derive(OpenApi)]

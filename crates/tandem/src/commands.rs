@@ -81,6 +81,7 @@ fn app_state(settings: &Settings, db: Db) -> anyhow::Result<tandem_web::AppState
         db,
         auth: Arc::new(auth),
         secure_cookies: settings.secure_cookies(),
+        pools: Arc::default(),
     })
 }
 

@@ -15,7 +15,7 @@ pub mod score;
 pub mod settings;
 
 pub use conflicts::{Exclusion, OrgChart, ProgramRules, exclusions};
-pub use pool::{MentoringPool, Suggestion, SuggestionFilter, Suggestions};
+pub use pool::{MentoringPool, PoolCache, Suggestion, SuggestionFilter, Suggestions};
 pub use requests::MentoringError;
 pub use score::{Compatibility, Factor, Reason, Risk, RiskKind, Side, Weights, score, score_sides};
 pub use settings::ProgramSettings;

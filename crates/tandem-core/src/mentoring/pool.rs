@@ -3,22 +3,67 @@
 //! do-not-match wishes. Suggestions and rounds both read it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tandem_domain::{DivisionId, MentoringProfile, PersonId, PersonProfile, Rank, Stream};
+use tandem_domain::{
+    DivisionId, InstitutionId, MentoringProfile, PersonId, PersonProfile, Rank, Stream,
+};
 use tandem_store::{Db, InstitutionScope, StoreError};
 
+use super::score::{Prepared, Side, explain, score_only, score_sides};
 use super::settings::{self, ProgramSettings};
-use super::{Compatibility, Exclusion, OrgChart, exclusions, score::Side, score::score_sides};
+use super::{Compatibility, Exclusion, OrgChart, exclusions};
+
+/// What changes only with the roster or someone's mentoring profile: the
+/// bulk of a pool, shared between requests through a [`PoolCache`].
+#[derive(Debug)]
+struct PoolRoster {
+    people: Vec<PersonProfile>,
+    index: HashMap<PersonId, usize>,
+    org: OrgChart,
+    mentoring: HashMap<PersonId, MentoringProfile>,
+}
+
+impl PoolRoster {
+    fn new(people: Vec<PersonProfile>, profiles: Vec<MentoringProfile>) -> Self {
+        PoolRoster {
+            index: people.iter().enumerate().map(|(i, p)| (p.id, i)).collect(),
+            org: OrgChart::new(&people),
+            people,
+            mentoring: profiles.into_iter().map(|m| (m.person_id, m)).collect(),
+        }
+    }
+}
+
+/// Each institution's roster part of the pool, kept between requests and
+/// reloaded when the institution's pool version (bumped by every write to
+/// people or mentoring profiles, in any process) moves on.
+#[derive(Debug, Default)]
+pub struct PoolCache {
+    rosters: Mutex<HashMap<InstitutionId, (i64, Arc<PoolRoster>)>>,
+}
+
+impl PoolCache {
+    fn get(&self, institution: InstitutionId, version: i64) -> Option<Arc<PoolRoster>> {
+        let rosters = self.rosters.lock().unwrap_or_else(|e| e.into_inner());
+        rosters
+            .get(&institution)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, r)| Arc::clone(r))
+    }
+
+    fn put(&self, institution: InstitutionId, version: i64, roster: Arc<PoolRoster>) {
+        let mut rosters = self.rosters.lock().unwrap_or_else(|e| e.into_inner());
+        rosters.insert(institution, (version, roster));
+    }
+}
 
 /// The institution's people and mentoring state at one moment.
 #[derive(Debug, Clone)]
 pub struct MentoringPool {
     pub settings: ProgramSettings,
-    people: Vec<PersonProfile>,
-    index: HashMap<PersonId, usize>,
-    org: OrgChart,
-    mentoring: HashMap<PersonId, MentoringProfile>,
+    roster: Arc<PoolRoster>,
     loads: HashMap<PersonId, u32>,
     /// (mentee, mentor) pairs that are proposed or active.
     open_pairs: HashSet<(PersonId, PersonId)>,
@@ -60,13 +105,53 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
 }
 
 impl MentoringPool {
+    /// Loads everything afresh.
     pub async fn load(db: &Db, scope: &InstitutionScope) -> Result<Self, StoreError> {
-        let settings = settings::load(db, scope).await?;
         let people = tandem_store::people::all(db, scope).await?;
         let profiles = tandem_store::mentoring::profiles(db, scope).await?;
+        Self::with_roster(db, scope, Arc::new(PoolRoster::new(people, profiles))).await
+    }
+
+    /// Loads the pool, taking people and mentoring profiles from `cache`
+    /// unless they changed since; settings, pairs and do-not-match wishes
+    /// are always read afresh.
+    pub async fn load_cached(
+        db: &Db,
+        scope: &InstitutionScope,
+        cache: &PoolCache,
+    ) -> Result<Self, StoreError> {
+        let institution = scope.institution_id();
+        // Read the version first: a write racing with the load below makes
+        // the next request reload, never serves older data than this.
+        let version = tandem_store::mentoring::pool_version(db, scope).await?;
+        let roster = match cache.get(institution, version) {
+            Some(roster) => roster,
+            None => {
+                let people = tandem_store::people::all(db, scope).await?;
+                let profiles = tandem_store::mentoring::profiles(db, scope).await?;
+                let roster = Arc::new(PoolRoster::new(people, profiles));
+                cache.put(institution, version, Arc::clone(&roster));
+                roster
+            }
+        };
+        Self::with_roster(db, scope, roster).await
+    }
+
+    async fn with_roster(
+        db: &Db,
+        scope: &InstitutionScope,
+        roster: Arc<PoolRoster>,
+    ) -> Result<Self, StoreError> {
+        let settings = settings::load(db, scope).await?;
         let open = tandem_store::mentoring::open_mentorships(db, scope).await?;
         let wishes = tandem_store::mentoring::do_not_match(db, scope).await?;
-        Ok(Self::from_parts(settings, people, profiles, &open, wishes))
+        Ok(MentoringPool {
+            settings,
+            roster,
+            loads: tandem_store::mentoring::loads(&open),
+            open_pairs: open.iter().map(|m| (m.mentee_id, m.mentor_id)).collect(),
+            do_not_match: wishes.into_iter().collect(),
+        })
     }
 
     /// Builds a pool from already-loaded parts (tests and benchmarks).
@@ -77,14 +162,9 @@ impl MentoringPool {
         open: &[tandem_domain::Mentorship],
         do_not_match: Vec<(PersonId, PersonId)>,
     ) -> Self {
-        let index = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
-        let org = OrgChart::new(&people);
         MentoringPool {
             settings,
-            index,
-            org,
-            people,
-            mentoring: profiles.into_iter().map(|m| (m.person_id, m)).collect(),
+            roster: Arc::new(PoolRoster::new(people, profiles)),
             loads: tandem_store::mentoring::loads(open),
             open_pairs: open.iter().map(|m| (m.mentee_id, m.mentor_id)).collect(),
             do_not_match: do_not_match.into_iter().collect(),
@@ -92,16 +172,17 @@ impl MentoringPool {
     }
 
     pub fn person(&self, id: PersonId) -> Option<&PersonProfile> {
-        self.index.get(&id).map(|&i| &self.people[i])
+        self.roster.index.get(&id).map(|&i| &self.roster.people[i])
     }
 
     pub fn people(&self) -> &[PersonProfile] {
-        &self.people
+        &self.roster.people
     }
 
     /// What the person said about mentoring (empty if nothing).
     pub fn mentoring(&self, id: PersonId) -> MentoringProfile {
-        self.mentoring
+        self.roster
+            .mentoring
             .get(&id)
             .cloned()
             .unwrap_or_else(|| MentoringProfile::empty(id))
@@ -109,13 +190,15 @@ impl MentoringPool {
 
     /// Whether the person offers to mentor at all.
     pub fn is_mentor(&self, id: PersonId) -> bool {
-        self.mentoring
+        self.roster
+            .mentoring
             .get(&id)
             .is_some_and(|m| m.mentor_capacity > 0)
     }
 
     pub fn capacity(&self, mentor: PersonId) -> u32 {
-        self.mentoring
+        self.roster
+            .mentoring
             .get(&mentor)
             .map_or(0, |m| u32::from(m.mentor_capacity))
     }
@@ -130,7 +213,7 @@ impl MentoringPool {
 
     /// Everyone above `person` in the reporting line.
     pub fn chain_above(&self, person: PersonId) -> Vec<PersonId> {
-        self.org.chain_above(person)
+        self.roster.org.chain_above(person)
     }
 
     /// Whether either asked never to be matched with the other.
@@ -145,7 +228,7 @@ impl MentoringPool {
 
     /// Mentors who offer places, in roster order.
     pub fn mentors(&self) -> impl Iterator<Item = &PersonProfile> {
-        self.people.iter().filter(|p| self.is_mentor(p.id))
+        self.roster.people.iter().filter(|p| self.is_mentor(p.id))
     }
 
     /// Every reason `mentor` may not mentor `mentee`, given current loads.
@@ -164,7 +247,7 @@ impl MentoringPool {
         exclusions(
             mentee,
             mentor,
-            &self.org,
+            &self.roster.org,
             &self.settings.rules,
             has_capacity,
             &self.do_not_match,
@@ -175,14 +258,14 @@ impl MentoringPool {
     pub fn fit(&self, mentee: &PersonProfile, mentor: &PersonProfile) -> Compatibility {
         let empty_a;
         let empty_b;
-        let a = match self.mentoring.get(&mentee.id) {
+        let a = match self.roster.mentoring.get(&mentee.id) {
             Some(m) => m,
             None => {
                 empty_a = MentoringProfile::empty(mentee.id);
                 &empty_a
             }
         };
-        let b = match self.mentoring.get(&mentor.id) {
+        let b = match self.roster.mentoring.get(&mentor.id) {
             Some(m) => m,
             None => {
                 empty_b = MentoringProfile::empty(mentor.id);
@@ -224,7 +307,7 @@ impl MentoringPool {
             }
         }
         if let Some(query) = filter.query.as_deref() {
-            let mentoring = self.mentoring.get(&mentor.id);
+            let mentoring = self.roster.mentoring.get(&mentor.id);
             let extra = mentoring.into_iter().flat_map(|m| {
                 m.looking_for
                     .items()
@@ -255,6 +338,24 @@ impl MentoringPool {
         limit: usize,
     ) -> Suggestions {
         let mut eligible = 0usize;
+        let mentee_mentoring = self.mentoring(mentee.id);
+        let me = Prepared::new(Side {
+            person: mentee,
+            mentoring: &mentee_mentoring,
+        });
+        let empty = MentoringProfile::empty(mentee.id);
+        fn prepare<'a>(
+            pool: &'a MentoringPool,
+            empty: &'a MentoringProfile,
+            mentor: &'a PersonProfile,
+        ) -> Prepared<'a> {
+            let mentoring = pool.roster.mentoring.get(&mentor.id).unwrap_or(empty);
+            Prepared::new(Side {
+                person: mentor,
+                mentoring,
+            })
+        }
+        let weights = &self.settings.weights;
         let mut scored: Vec<(u32, &PersonProfile)> = Vec::new();
         for mentor in self.mentors() {
             if self.paired(mentee.id, mentor.id) || !self.exclusions(mentee, mentor).is_empty() {
@@ -264,7 +365,11 @@ impl MentoringPool {
             if !self.passes(mentor, filter) {
                 continue;
             }
-            scored.push((self.fit(mentee, mentor).score, mentor));
+            // The score alone here; the words only for those shown.
+            scored.push((
+                score_only(&me, &prepare(self, &empty, mentor), weights),
+                mentor,
+            ));
         }
         let matching = scored.len();
         scored.sort_by(|(sa, a), (sb, b)| {
@@ -277,7 +382,7 @@ impl MentoringPool {
             .take(limit)
             .map(|(_, mentor)| Suggestion {
                 mentor_id: mentor.id,
-                fit: self.fit(mentee, mentor),
+                fit: explain(&me, &prepare(self, &empty, mentor), weights),
                 free_places: self.free_places(mentor.id),
             })
             .collect();

@@ -27,3 +27,12 @@ CREATE INDEX matching_rounds_institution ON matching_rounds (institution_id, cre
 ALTER TABLE mentorships ADD COLUMN round_id UUID REFERENCES matching_rounds (id);
 ALTER TABLE mentorships ADD COLUMN mentee_accepted_at TIMESTAMPTZ;
 ALTER TABLE mentorships ADD COLUMN mentor_accepted_at TIMESTAMPTZ;
+
+-- Bumped by every write that changes an institution's people or mentoring
+-- profiles (roster imports included, whichever process runs them), so a
+-- server may cache what suggestions and rounds read and know when it is
+-- stale.
+CREATE TABLE pool_versions (
+    institution_id      UUID PRIMARY KEY NOT NULL REFERENCES institutions (id),
+    version             BIGINT NOT NULL
+);

@@ -91,7 +91,7 @@ pub async fn suggestions(
     let (institution, me) = own_person(&state, &actor, Action::FindMentor).await?;
     let filter = query.filter()?;
     let scope = InstitutionScope::of(&institution);
-    let pool = MentoringPool::load(&state.db, &scope).await?;
+    let pool = MentoringPool::load_cached(&state.db, &scope, &state.pools).await?;
     let found = pool.suggestions(&me, &filter, SUGGESTION_LIMIT);
     let divisions = division_names(&state, &scope).await?;
     let division_name = |p: &PersonProfile| {
@@ -185,7 +185,9 @@ async fn mentor_in_pool(
     id: &str,
 ) -> Result<(MentoringPool, PersonProfile), AppError> {
     let id = directory::person_id(id)?;
-    let pool = MentoringPool::load(&state.db, &InstitutionScope::of(institution)).await?;
+    let pool =
+        MentoringPool::load_cached(&state.db, &InstitutionScope::of(institution), &state.pools)
+            .await?;
     let mentor = pool.person(id).cloned().ok_or(AppError::NotFound)?;
     Ok((pool, mentor))
 }

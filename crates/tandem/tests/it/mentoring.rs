@@ -580,3 +580,70 @@ dual_test!(
         assert_eq!(f.post(&accept, &[]).await.status(), 404);
     }
 );
+
+dual_test!(
+    cached_pools_see_every_change_to_people_and_mentoring_profiles,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let (mentee, m1) = (ids[0], ids[2]);
+        let scope = InstitutionScope::of(&north);
+        let cache = tandem_core::mentoring::PoolCache::default();
+        let suggested = |pool: &MentoringPool| -> Vec<PersonId> {
+            let me = pool.person(mentee).expect("mentee").clone();
+            pool.suggestions(&me, &SuggestionFilter::default(), 10)
+                .items
+                .iter()
+                .map(|s| s.mentor_id)
+                .collect()
+        };
+        let first = MentoringPool::load_cached(&t.db, &scope, &cache)
+            .await
+            .expect("pool");
+        assert!(suggested(&first).contains(&m1));
+
+        // m1 stops taking mentees: the next load sees it.
+        let mut profile = tandem_store::mentoring::profile(&t.db, &scope, m1)
+            .await
+            .expect("profile");
+        profile.mentor_capacity = 0;
+        tandem_store::mentoring::save_profile(&t.db, &scope, &profile, T0)
+            .await
+            .expect("save");
+        let second = MentoringPool::load_cached(&t.db, &scope, &cache)
+            .await
+            .expect("pool");
+        assert!(!suggested(&second).contains(&m1));
+
+        // A roster import in another process moves m1 into the mentee's
+        // reporting line... here, the same store call the import makes.
+        profile.mentor_capacity = 8;
+        tandem_store::mentoring::save_profile(&t.db, &scope, &profile, T0)
+            .await
+            .expect("save");
+        let mut people = tandem_store::people::all(&t.db, &scope)
+            .await
+            .expect("people");
+        let me = people.iter_mut().find(|p| p.id == mentee).expect("mentee");
+        me.supervisor_id = Some(m1);
+        let changes = tandem_store::roster::RosterChanges {
+            updates: vec![me.clone()],
+            ..Default::default()
+        };
+        tandem_store::roster::apply(&t.db, &scope, &changes, T0, &|_| {})
+            .await
+            .expect("apply");
+        let third = MentoringPool::load_cached(&t.db, &scope, &cache)
+            .await
+            .expect("pool");
+        assert!(
+            !suggested(&third).contains(&m1),
+            "a new supervisor is never suggested, cache or not"
+        );
+        // Unchanged, the cached roster is reused and agrees with a fresh load.
+        let fourth = MentoringPool::load_cached(&t.db, &scope, &cache)
+            .await
+            .expect("pool");
+        let fresh = MentoringPool::load(&t.db, &scope).await.expect("pool");
+        assert_eq!(suggested(&fourth), suggested(&fresh));
+    }
+);
