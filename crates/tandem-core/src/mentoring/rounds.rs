@@ -925,6 +925,36 @@ mod tests {
         }
     }
 
+    proptest! {
+        /// Over random org charts, no suggestion ever offers someone above
+        /// the mentee in their reporting line, someone controlling their
+        /// resources, or a mentor without a free place.
+        #[test]
+        fn suggestions_never_cross_authority_or_resource_control(
+            parents in prop::collection::vec(prop::option::of(0usize..30), 4..30),
+            controllers in prop::collection::vec(prop::option::of(0usize..30), 4..30),
+            places in prop::collection::vec(0u16..3, 15),
+        ) {
+            let (pool, cohort, _) = world(&parents, &controllers, &places);
+            for id in cohort {
+                let mentee = pool.person(id).expect("mentee").clone();
+                let mut chain = Vec::new();
+                let mut cur = mentee.supervisor_id;
+                while let Some(s) = cur {
+                    chain.push(s);
+                    cur = pool.person(s).and_then(|p| p.supervisor_id);
+                }
+                let found = pool.suggestions(&mentee, &crate::mentoring::SuggestionFilter::default(), 100);
+                for s in &found.items {
+                    prop_assert!(s.mentor_id != mentee.id);
+                    prop_assert!(!chain.contains(&s.mentor_id), "a boss was suggested");
+                    prop_assert!(mentee.resource_controller_id != Some(s.mentor_id), "a resource controller was suggested");
+                    prop_assert!(s.free_places > 0);
+                }
+            }
+        }
+    }
+
     #[test]
     fn locks_hold_forbids_hold_and_the_same_inputs_give_the_same_result() {
         let parents = vec![None; 12];
