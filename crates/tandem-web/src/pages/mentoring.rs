@@ -533,6 +533,9 @@ pub async fn requests_page(
 pub struct DeclineForm {
     #[serde(default)]
     reason: String,
+    /// "yes": never suggest or match the two again.
+    #[serde(default)]
+    apart: String,
 }
 
 pub async fn accept(
@@ -550,8 +553,30 @@ pub async fn decline(
     Path(id): Path<String>,
     Form(form): Form<DeclineForm>,
 ) -> Result<Response, PageError> {
-    answer_request(&state, &actor, &id, Answer::Decline(Some(form.reason))).await?;
+    let declined = answer_request(&state, &actor, &id, Answer::Decline(Some(form.reason))).await?;
+    if form.apart == "yes" {
+        keep_apart(&state, &actor, declined.mentor_id, declined.mentee_id).await?;
+    }
     Ok(Redirect::to("/requests?done=declined").into_response())
+}
+
+/// Records that `person` asked never to be matched with `other` again.
+pub(crate) async fn keep_apart(
+    state: &AppState,
+    actor: &Actor,
+    person: PersonId,
+    other: PersonId,
+) -> Result<(), AppError> {
+    let institution = actor.0.institution.as_ref().ok_or(AppError::NotFound)?;
+    tandem_store::mentoring::add_do_not_match(
+        &state.db,
+        &InstitutionScope::of(institution),
+        person,
+        other,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(())
 }
 
 pub async fn withdraw(

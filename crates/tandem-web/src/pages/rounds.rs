@@ -335,18 +335,35 @@ async fn answer(
     actor: &Actor,
     id: &str,
     accept: bool,
+    apart: bool,
 ) -> Result<Response, PageError> {
     let (institution, me) = own_person(state, actor, Action::AnswerRequests).await?;
+    let id = proposal_id(id)?;
+    let other =
+        tandem_store::rounds::proposals_of(&state.db, &InstitutionScope::of(&institution), me.id)
+            .await?
+            .into_iter()
+            .find(|p| p.id == id)
+            .map(|p| {
+                if p.mentee == me.id {
+                    p.mentor
+                } else {
+                    p.mentee
+                }
+            });
     rounds::answer_proposal(
         &state.db,
         &institution,
         me.id,
-        proposal_id(id)?,
+        id,
         accept,
         state.auth.clock.now(),
     )
     .await
     .map_err(AppError::from)?;
+    if let (false, true, Some(other)) = (accept, apart, other) {
+        super::mentoring::keep_apart(state, actor, me.id, other).await?;
+    }
     let done = if accept {
         "proposal-accepted"
     } else {
@@ -360,13 +377,21 @@ pub async fn accept_proposal(
     actor: Actor,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    answer(&state, &actor, &id, true).await
+    answer(&state, &actor, &id, true, false).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProposalDeclineForm {
+    /// "yes": never suggest or match the two again.
+    #[serde(default)]
+    apart: String,
 }
 
 pub async fn decline_proposal(
     State(state): State<AppState>,
     actor: Actor,
     Path(id): Path<String>,
+    Form(form): Form<ProposalDeclineForm>,
 ) -> Result<Response, PageError> {
-    answer(&state, &actor, &id, false).await
+    answer(&state, &actor, &id, false, form.apart == "yes").await
 }

@@ -647,3 +647,43 @@ dual_test!(
         assert_eq!(suggested(&fourth), suggested(&fresh));
     }
 );
+
+dual_test!(
+    declining_with_keep_apart_stops_suggestions_and_requests_both_ways,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let (mentee, m1) = (ids[0], ids[2]);
+        tandem_testkit::create_account(
+            &t.db,
+            Some(&north),
+            Some("M1"),
+            "m1@north",
+            &[(tandem_domain::Role::Mentor, None)],
+        )
+        .await;
+        let app = t.spawn_app().await;
+        let now = tandem_core::clock::Clock::now(app.clock.as_ref());
+        let request = requests::send(&t.db, &north, mentee, m1, "Hello", now)
+            .await
+            .expect("sent");
+        let mentor = app.sign_in("m1@north", tandem_testkit::TEST_PASSWORD).await;
+        let declined = mentor
+            .post(
+                &format!("/requests/{}/decline", request.id),
+                &[("reason", ""), ("apart", "yes")],
+            )
+            .await;
+        assert_eq!(declined.status(), 303);
+        let again = requests::send(&t.db, &north, mentee, m1, "Please?", now).await;
+        assert!(refused(again).contains("asked not to be matched"));
+        let scope = InstitutionScope::of(&north);
+        let pool = MentoringPool::load(&t.db, &scope).await.expect("pool");
+        let me = pool.person(mentee).expect("mentee").clone();
+        assert!(
+            pool.suggestions(&me, &SuggestionFilter::default(), 20)
+                .items
+                .iter()
+                .all(|s| s.mentor_id != m1)
+        );
+    }
+);
