@@ -36,6 +36,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(get_round))
         .routes(routes!(adjust_round))
         .routes(routes!(publish_round))
+        .routes(routes!(get_program, set_program))
 }
 
 /// One suggested mentor with the reasons and risks of the fit.
@@ -445,4 +446,58 @@ async fn publish_round(
     )
     .await?;
     Ok(Json(PublishedDto { proposals }))
+}
+
+async fn program_institution(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<tandem_domain::Institution, AppError> {
+    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
+    authorize(
+        state,
+        actor,
+        Action::ManageProgram,
+        Target::institution(institution.id),
+    )
+    .await?;
+    Ok(institution)
+}
+
+#[utoipa::path(get, path = "/program", tag = "mentoring",
+    responses(
+        (status = 200, description = "The caller's program's matching rules: weights, barred leadership roles, request expiry and reminder days", body = Object),
+        (status = 403, description = "Only facilitators and administrators", body = ErrorBody)))]
+async fn get_program(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<tandem_core::mentoring::ProgramSettings>, AppError> {
+    let institution = program_institution(&state, &actor).await?;
+    Ok(Json(
+        tandem_core::mentoring::settings::load(&state.db, &InstitutionScope::of(&institution))
+            .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/program", tag = "mentoring",
+    request_body(content = Object, description = "The whole settings object, as GET returns it"),
+    responses(
+        (status = 200, description = "Saved", body = Object),
+        (status = 400, description = "A value is out of range; nothing was saved", body = ErrorBody),
+        (status = 403, description = "Only facilitators and administrators", body = ErrorBody)))]
+async fn set_program(
+    State(state): State<AppState>,
+    actor: Actor,
+    body: Bytes,
+) -> Result<Json<tandem_core::mentoring::ProgramSettings>, AppError> {
+    let institution = program_institution(&state, &actor).await?;
+    let settings: tandem_core::mentoring::ProgramSettings = json_body(&body)?;
+    settings.validate()?;
+    tandem_core::mentoring::settings::save(
+        &state.db,
+        &InstitutionScope::of(&institution),
+        &settings,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(Json(settings))
 }

@@ -140,6 +140,8 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/institutions/{slug}/reports/demographics",
         Policy(ReadReports),
     ),
+    r("GET", "/api/v1/program", Policy(ManageProgram)),
+    r("POST", "/api/v1/program", Policy(ManageProgram)),
     r("GET", "/api/v1/rounds", Policy(RunRounds)),
     r("POST", "/api/v1/rounds", Policy(RunRounds)),
     r("GET", "/api/v1/rounds/{id}", Policy(RunRounds)),

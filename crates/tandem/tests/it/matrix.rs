@@ -437,6 +437,26 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "GET /api/v1/program",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "200"),
+            ("admin", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /api/v1/program",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("admin", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
         "GET /api/v1/rounds",
         &[
             ("anonymous", "401"),

@@ -414,6 +414,28 @@ dual_test!(
             .await
             .expect("load");
         assert_eq!(again, saved);
+
+        // The API reads the same rules and refuses out-of-range ones.
+        let read: serde_json::Value = s.get("/api/v1/program").await.json().await.expect("json");
+        assert_eq!(read["weights"]["shared_values"], 40);
+        let post = |body: serde_json::Value| {
+            s.client
+                .post(app.url("/api/v1/program"))
+                .header("x-csrf-token", &s.csrf)
+                .json(&body)
+                .send()
+        };
+        let mut bad = read.clone();
+        bad["weights"]["seniority"] = serde_json::json!(500);
+        assert_eq!(post(bad).await.expect("post").status(), 400);
+        let mut good = read;
+        good["request_expiry_days"] = serde_json::json!(21);
+        assert_eq!(post(good).await.expect("post").status(), 200);
+        let now = tandem_core::mentoring::settings::load(&t.db, &scope)
+            .await
+            .expect("load");
+        assert_eq!(now.request_expiry_days, 21);
+        assert_eq!(now.weights.seniority, 20);
     }
 );
 
