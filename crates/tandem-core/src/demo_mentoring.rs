@@ -848,6 +848,7 @@ async fn seed_round(
         settings: pool.settings.clone(),
         locked: vec![],
         forbidden: vec![],
+        rankings: Default::default(),
     };
     let at = now - days(21);
     let id = rounds::store_new(

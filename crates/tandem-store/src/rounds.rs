@@ -272,3 +272,48 @@ pub async fn decline_proposal(
     .rows_affected());
     Ok(n == 1)
 }
+
+/// Stores `person`'s ranking (JSON list of ids, best first) in a draft
+/// round; false if the round is not a draft of this institution.
+pub async fn save_ranking(
+    db: &Db,
+    scope: &InstitutionScope,
+    round: Uuid,
+    person: PersonId,
+    ranked_json: &str,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let n = on_pool!(db, pool => sqlx::query(
+        "INSERT INTO round_rankings (round_id, person_id, ranked, updated_at) \
+         SELECT id, $3, $4, $5 FROM matching_rounds WHERE institution_id = $1 AND id = $2 AND status = 'draft' \
+         ON CONFLICT (round_id, person_id) DO UPDATE SET ranked = $4, updated_at = $5",
+    )
+    .bind(scope.institution_id().0)
+    .bind(round)
+    .bind(person.0)
+    .bind(ranked_json)
+    .bind(DbTime(now))
+    .execute(pool)
+    .await?
+    .rows_affected());
+    Ok(n == 1)
+}
+
+/// Every ranking submitted for a round of this institution, as (person,
+/// JSON list).
+pub async fn rankings(
+    db: &Db,
+    scope: &InstitutionScope,
+    round: Uuid,
+) -> Result<Vec<(PersonId, String)>, StoreError> {
+    let rows: Vec<(Uuid, String)> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT r.person_id, r.ranked FROM round_rankings r \
+         JOIN matching_rounds m ON m.id = r.round_id \
+         WHERE m.institution_id = $1 AND r.round_id = $2 ORDER BY r.person_id",
+    )
+    .bind(scope.institution_id().0)
+    .bind(round)
+    .fetch_all(pool)
+    .await?);
+    Ok(rows.into_iter().map(|(p, r)| (PersonId(p), r)).collect())
+}

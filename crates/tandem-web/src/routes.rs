@@ -59,6 +59,9 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/rounds/{id}", Policy(RunRounds)),
     r("POST", "/rounds/{id}/adjust", Policy(RunRounds)),
     r("POST", "/rounds/{id}/publish", Policy(RunRounds)),
+    // A participant's own ranking in a stable round.
+    r("GET", "/rounds/{id}/rank", Policy(AnswerRequests)),
+    r("POST", "/rounds/{id}/rank", Policy(AnswerRequests)),
     r("POST", "/proposals/{id}/accept", Policy(AnswerRequests)),
     r("POST", "/proposals/{id}/decline", Policy(AnswerRequests)),
     r("GET", "/program", Policy(ManageProgram)),

@@ -9,7 +9,7 @@
 //! its result. Re-running it on unchanged profiles gives the same digest
 //! and, the engine being deterministic, the same result.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -80,6 +80,11 @@ pub struct RoundInputs {
     pub settings: ProgramSettings,
     pub locked: Vec<(PersonId, PersonId)>,
     pub forbidden: Vec<(PersonId, PersonId)>,
+    /// For stable matching: participants' own rankings, best first. A
+    /// ranked candidate comes before every unranked one; the unranked
+    /// follow in order of fit.
+    #[serde(default)]
+    pub rankings: BTreeMap<PersonId, Vec<PersonId>>,
 }
 
 /// A proposed pair with its explanation.
@@ -404,16 +409,28 @@ fn solve_stable(
         fixed[i.0 as usize] = Some(j.0);
         remaining[j.0 as usize] = remaining[j.0 as usize].saturating_sub(1);
     }
-    let mut by_mentee: Vec<Vec<(i64, u32)>> = vec![Vec::new(); n];
-    let mut by_mentor: Vec<Vec<(i64, u32)>> = vec![Vec::new(); m];
+    // A participant's own ranking goes first (position), then the fit.
+    let position = |who: PersonId, whom: PersonId| -> i64 {
+        inputs
+            .rankings
+            .get(&who)
+            .and_then(|list| list.iter().position(|p| *p == whom))
+            .map_or(i64::MAX / 2, |i| i as i64)
+    };
+    let mut by_mentee: Vec<Vec<((i64, i64), u32)>> = vec![Vec::new(); n];
+    let mut by_mentor: Vec<Vec<((i64, i64), u32)>> = vec![Vec::new(); m];
     for c in candidates {
         if fixed[c.mentee.0 as usize].is_some() {
             continue;
         }
-        by_mentee[c.mentee.0 as usize].push((c.cost, c.mentor.0));
-        by_mentor[c.mentor.0 as usize].push((c.cost, c.mentee.0));
+        let (mentee, mentor) = (
+            inputs.cohort[c.mentee.0 as usize],
+            inputs.mentors[c.mentor.0 as usize].0,
+        );
+        by_mentee[c.mentee.0 as usize].push(((position(mentee, mentor), c.cost), c.mentor.0));
+        by_mentor[c.mentor.0 as usize].push(((position(mentor, mentee), c.cost), c.mentee.0));
     }
-    let ranked = |lists: Vec<Vec<(i64, u32)>>| -> Vec<Vec<u32>> {
+    let ranked = |lists: Vec<Vec<((i64, i64), u32)>>| -> Vec<Vec<u32>> {
         lists
             .into_iter()
             .map(|mut l| {
@@ -599,7 +616,7 @@ pub async fn create(
     let cohort = resolve_cohort(&pool, cohort).map_err(MentoringError::Refused)?;
     let mentors: Vec<(PersonId, u32)> = pool
         .mentors()
-        .filter(|m| !cohort.contains(&m.id))
+        .filter(|m| !cohort.contains(&m.id) && !pool.settings.barred(m.leadership))
         .map(|m| (m.id, pool.free_places(m.id)))
         .filter(|(_, places)| *places > 0)
         .collect();
@@ -611,10 +628,31 @@ pub async fn create(
         settings: pool.settings.clone(),
         locked: vec![],
         forbidden: vec![],
+        rankings: Default::default(),
     };
     let id = store_new(db, &scope, &pool, Some(created_by), name, &inputs, now).await?;
     for mentee in &inputs.cohort {
         tandem_store::mentoring::mark_looking(db, &scope, *mentee, now).await?;
+    }
+    if method == Method::Stable {
+        // Stable matching asks both sides for their rankings first.
+        let mut tx = db.begin().await?;
+        let participants = inputs
+            .cohort
+            .iter()
+            .chain(inputs.mentors.iter().map(|(m, _)| m));
+        for person in participants {
+            tandem_store::mentoring::notify_in(
+                &mut tx,
+                institution.id.0,
+                *person,
+                &format!("The {name} round asks you to rank your candidates before it is matched."),
+                &format!("/rounds/{id}/rank"),
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
     }
     Ok(id)
 }
@@ -707,6 +745,7 @@ pub async fn adjust(
         }
         Adjustment::Rerun => {}
     }
+    round.inputs.rankings = submitted_rankings(db, &scope, id).await?;
     let pool = MentoringPool::load(db, &scope).await?;
     round.result = run(&pool, &round.inputs)?;
     let inputs = serde_json::to_string(&round.inputs).map_err(corrupt)?;
@@ -807,6 +846,136 @@ pub async fn answer_proposal(
     Ok(())
 }
 
+fn parse_ranking(json: &str) -> Result<Vec<PersonId>, StoreError> {
+    serde_json::from_str(json).map_err(corrupt)
+}
+
+/// The rankings participants submitted for a round.
+pub async fn submitted_rankings(
+    db: &Db,
+    scope: &InstitutionScope,
+    round: Uuid,
+) -> Result<BTreeMap<PersonId, Vec<PersonId>>, StoreError> {
+    tandem_store::rounds::rankings(db, scope, round)
+        .await?
+        .into_iter()
+        .map(|(person, json)| Ok((person, parse_ranking(&json)?)))
+        .collect()
+}
+
+/// How many candidates a participant is asked to rank.
+pub const RANKED_CANDIDATES: usize = 10;
+
+/// A participant's view of a round: who they may be matched with, best
+/// fit first, and their ranking so far.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RankingSheet {
+    pub round: Uuid,
+    pub round_name: String,
+    /// True for mentees (ranking mentors), false for mentors.
+    pub as_mentee: bool,
+    pub candidates: Vec<(PersonId, super::Compatibility)>,
+    pub ranked: Vec<PersonId>,
+}
+
+/// The sheet for `person` in a draft stable round they take part in.
+pub async fn ranking_sheet(
+    db: &Db,
+    scope: &InstitutionScope,
+    round_id: Uuid,
+    person: PersonId,
+) -> Result<RankingSheet, MentoringError> {
+    let round = load(db, scope, round_id)
+        .await?
+        .ok_or(MentoringError::NotFound)?;
+    let as_mentee = round.inputs.cohort.contains(&person);
+    let as_mentor = round.inputs.mentors.iter().any(|(m, _)| *m == person);
+    if !(as_mentee || as_mentor) {
+        return Err(MentoringError::NotFound);
+    }
+    if round.status != "draft" || round.inputs.method != Method::Stable {
+        return Err(MentoringError::Refused(
+            "This round does not take rankings.".into(),
+        ));
+    }
+    let pool = MentoringPool::load(db, scope).await?;
+    let me = pool.person(person).ok_or(MentoringError::NotFound)?;
+    let others: Vec<PersonId> = if as_mentee {
+        round.inputs.mentors.iter().map(|(m, _)| *m).collect()
+    } else {
+        round.inputs.cohort.clone()
+    };
+    let mut candidates: Vec<(PersonId, super::Compatibility)> = others
+        .iter()
+        .filter_map(|id| pool.person(*id))
+        .filter(|other| {
+            let (mentee, mentor) = if as_mentee {
+                (me, *other)
+            } else {
+                (*other, me)
+            };
+            pool.exclusions_with_capacity(mentee, mentor, true)
+                .is_empty()
+                && !round.inputs.forbidden.contains(&(mentee.id, mentor.id))
+        })
+        .map(|other| {
+            let fit = if as_mentee {
+                pool.fit(me, other)
+            } else {
+                pool.fit(other, me)
+            };
+            (other.id, fit)
+        })
+        .collect();
+    candidates.sort_by(|a, b| b.1.score.cmp(&a.1.score).then_with(|| a.0.cmp(&b.0)));
+    candidates.truncate(RANKED_CANDIDATES);
+    let ranked = submitted_rankings(db, scope, round_id)
+        .await?
+        .remove(&person)
+        .unwrap_or_default();
+    Ok(RankingSheet {
+        round: round_id,
+        round_name: round.name,
+        as_mentee,
+        candidates,
+        ranked,
+    })
+}
+
+/// Stores a participant's ranking: candidates from their sheet, best
+/// first, each at most once.
+pub async fn submit_ranking(
+    db: &Db,
+    institution: &Institution,
+    round_id: Uuid,
+    person: PersonId,
+    ranked: &[PersonId],
+    now: OffsetDateTime,
+) -> Result<(), MentoringError> {
+    let scope = InstitutionScope::of(institution);
+    let sheet = ranking_sheet(db, &scope, round_id, person).await?;
+    let mut seen = HashSet::new();
+    for id in ranked {
+        if !sheet.candidates.iter().any(|(c, _)| c == id) {
+            return Err(MentoringError::Refused(
+                "Rank only the candidates listed.".into(),
+            ));
+        }
+        if !seen.insert(*id) {
+            return Err(MentoringError::Refused(
+                "Give each candidate a different place.".into(),
+            ));
+        }
+    }
+    let json = serde_json::to_string(ranked).map_err(corrupt)?;
+    if !tandem_store::rounds::save_ranking(db, &scope, round_id, person, &json, now).await? {
+        return Err(MentoringError::Refused(
+            "This round no longer takes rankings.".into(),
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -871,6 +1040,7 @@ mod tests {
             settings: ProgramSettings::default(),
             locked: vec![],
             forbidden: vec![],
+            rankings: Default::default(),
         }
     }
 

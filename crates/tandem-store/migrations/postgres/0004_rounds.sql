@@ -36,3 +36,13 @@ CREATE TABLE pool_versions (
     institution_id      UUID PRIMARY KEY NOT NULL REFERENCES institutions (id),
     version             BIGINT NOT NULL
 );
+
+-- For stable matching: each participant's ranking of their candidates in
+-- a round (a JSON list of person ids, best first).
+CREATE TABLE round_rankings (
+    round_id            UUID NOT NULL REFERENCES matching_rounds (id),
+    person_id           UUID NOT NULL,
+    ranked              TEXT NOT NULL,
+    updated_at          TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (round_id, person_id)
+);

@@ -36,3 +36,13 @@ CREATE TABLE pool_versions (
     institution_id      BLOB PRIMARY KEY NOT NULL REFERENCES institutions (id),
     version             INTEGER NOT NULL
 );
+
+-- For stable matching: each participant's ranking of their candidates in
+-- a round (a JSON list of person ids, best first).
+CREATE TABLE round_rankings (
+    round_id            BLOB NOT NULL REFERENCES matching_rounds (id),
+    person_id           BLOB NOT NULL,
+    ranked              TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    PRIMARY KEY (round_id, person_id)
+);

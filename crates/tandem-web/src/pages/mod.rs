@@ -51,6 +51,8 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/rounds/{id}", get(rounds::show)),
         ("POST", "/rounds/{id}/adjust", post(rounds::adjust)),
         ("POST", "/rounds/{id}/publish", post(rounds::publish)),
+        ("GET", "/rounds/{id}/rank", get(rounds::rank_page)),
+        ("POST", "/rounds/{id}/rank", post(rounds::submit_rank)),
         (
             "POST",
             "/proposals/{id}/accept",

@@ -168,6 +168,8 @@ struct RoundTemplate {
     short: Vec<ShortRow>,
     forbidden: Vec<ForbidRow>,
     draft: bool,
+    /// Stable rounds: how many participants have ranked, of how many.
+    rankings: Option<(usize, usize)>,
 }
 
 pub(crate) async fn names(
@@ -234,8 +236,21 @@ pub async fn show(
             text: format!("{} with {}", name(a), name(b)),
         })
         .collect();
+    let rankings = if round.inputs.method == Method::Stable {
+        let received =
+            rounds::submitted_rankings(&state.db, &InstitutionScope::of(&institution), round.id)
+                .await?
+                .len();
+        Some((
+            received,
+            round.inputs.cohort.len() + round.inputs.mentors.len(),
+        ))
+    } else {
+        None
+    };
     Ok(render(&RoundTemplate {
         nav: Nav::for_actor(&actor),
+        rankings,
         method: round.inputs.method.label(),
         draft: round.status == "draft",
         pairs,
@@ -394,4 +409,121 @@ pub async fn decline_proposal(
     Form(form): Form<ProposalDeclineForm>,
 ) -> Result<Response, PageError> {
     answer(&state, &actor, &id, false, form.apart == "yes").await
+}
+
+/// One candidate on a ranking sheet.
+pub struct RankRow {
+    pub id: String,
+    pub name: String,
+    pub score: u32,
+    pub reasons: Vec<String>,
+    pub risks: Vec<String>,
+    /// The place given so far (0: not ranked).
+    pub place: usize,
+}
+
+#[derive(Template)]
+#[template(path = "rank.html")]
+struct RankTemplate {
+    nav: Nav,
+    round_id: String,
+    round_name: String,
+    as_mentee: bool,
+    rows: Vec<RankRow>,
+    saved: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RankQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub async fn rank_page(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<RankQuery>,
+) -> Result<Response, PageError> {
+    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
+    let scope = InstitutionScope::of(&institution);
+    let sheet = rounds::ranking_sheet(&state.db, &scope, round_id(&id)?, me.id)
+        .await
+        .map_err(AppError::from)?;
+    let names = names(&state, &institution).await?;
+    let rows = sheet
+        .candidates
+        .iter()
+        .map(|(person, fit)| RankRow {
+            id: person.to_string(),
+            name: names.get(person).cloned().unwrap_or_default(),
+            score: fit.score,
+            reasons: fit.reasons.iter().take(3).map(|r| r.text.clone()).collect(),
+            risks: fit.risks.iter().map(|r| r.text.clone()).collect(),
+            place: sheet
+                .ranked
+                .iter()
+                .position(|r| r == person)
+                .map_or(0, |i| i + 1),
+        })
+        .collect();
+    Ok(render(&RankTemplate {
+        nav: Nav::for_actor(&actor),
+        round_id: sheet.round.to_string(),
+        round_name: sheet.round_name,
+        as_mentee: sheet.as_mentee,
+        rows,
+        saved: q.saved.is_some(),
+    }))
+}
+
+pub async fn submit_rank(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Response, PageError> {
+    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
+    let round = round_id(&id)?;
+    // Fields `place_<person id>` = 1, 2, ... or empty (not ranked).
+    let mut places: Vec<(usize, PersonId)> = Vec::new();
+    for (key, value) in form_urlencoded::parse(&body) {
+        let Some(person) = key.strip_prefix("place_") else {
+            continue;
+        };
+        if value.trim().is_empty() {
+            continue;
+        }
+        let person: PersonId = person
+            .parse()
+            .map_err(|_| AppError::BadRequest("a candidate is not from this sheet".into()))?;
+        let place: usize = value
+            .trim()
+            .parse()
+            .ok()
+            .filter(|p| (1..=rounds::RANKED_CANDIDATES).contains(p))
+            .ok_or_else(|| {
+                AppError::BadRequest(format!(
+                    "places are numbers from 1 to {}",
+                    rounds::RANKED_CANDIDATES
+                ))
+            })?;
+        places.push((place, person));
+    }
+    places.sort();
+    if places.windows(2).any(|w| w[0].0 == w[1].0) {
+        return Err(AppError::BadRequest("Give each candidate a different place.".into()).into());
+    }
+    let ranked: Vec<PersonId> = places.into_iter().map(|(_, p)| p).collect();
+    rounds::submit_ranking(
+        &state.db,
+        &institution,
+        round,
+        me.id,
+        &ranked,
+        state.auth.clock.now(),
+    )
+    .await
+    .map_err(AppError::from)?;
+    Ok(Redirect::to(&format!("/rounds/{round}/rank?saved=1")).into_response())
 }

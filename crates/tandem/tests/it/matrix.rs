@@ -143,6 +143,15 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
             ("*", "403"),
         ],
     ),
+    // A person's id is no round anyone takes part in.
+    (
+        "GET /rounds/{id}/rank",
+        &[("anonymous", "303"), ("*", "404")],
+    ),
+    (
+        "POST /rounds/{id}/rank",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
     (
         "POST /proposals/{id}/accept",
         &[("anonymous", "403"), ("*", "404")],

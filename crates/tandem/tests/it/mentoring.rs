@@ -709,3 +709,129 @@ dual_test!(
         );
     }
 );
+
+dual_test!(
+    stable_rounds_collect_rankings_from_both_sides_and_follow_them,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let (m2, former0, former1) = (ids[3], ids[5], ids[6]);
+        let scope = InstitutionScope::of(&north);
+        tandem_testkit::create_account(
+            &t.db,
+            Some(&north),
+            Some("M2"),
+            "m2@north",
+            &[(tandem_domain::Role::Mentor, None)],
+        )
+        .await;
+        let facilitator = tandem_store::accounts::create(
+            &t.db,
+            tandem_store::accounts::NewAccount {
+                institution_id: Some(north.id),
+                person_id: None,
+                username: "f@north",
+                password_hash: "never signs in",
+            },
+            T0,
+        )
+        .await
+        .expect("account");
+        let round = tandem_core::mentoring::rounds::create(
+            &t.db,
+            &north,
+            facilitator,
+            &tandem_core::mentoring::rounds::NewRound {
+                name: "Stable spring".into(),
+                cohort: tandem_core::mentoring::rounds::Cohort::EmployeeIds(vec![
+                    "FORMER0".into(),
+                    "FORMER1".into(),
+                ]),
+                method: tandem_core::mentoring::rounds::Method::Stable,
+                team_size: 1,
+            },
+            T0,
+        )
+        .await
+        .expect("round");
+        // Everyone taking part is asked to rank.
+        assert!(
+            tandem_store::mentoring::notifications(&t.db, &scope, m2, 10)
+                .await
+                .expect("notes")
+                .iter()
+                .any(|n| n.link == format!("/rounds/{round}/rank"))
+        );
+        // Both mentees want m2 most; m2 (one place) ranks former1 first, on
+        // the page.
+        for mentee in [former0, former1] {
+            tandem_core::mentoring::rounds::submit_ranking(&t.db, &north, round, mentee, &[m2], T0)
+                .await
+                .expect("ranked");
+        }
+        let app = t.spawn_app().await;
+        let m2_session = app.sign_in("m2@north", tandem_testkit::TEST_PASSWORD).await;
+        let sheet = m2_session
+            .get(&format!("/rounds/{round}/rank"))
+            .await
+            .text()
+            .await
+            .expect("sheet");
+        assert!(sheet.contains("Former1 Mentee1"), "{sheet}");
+        let saved = m2_session
+            .post(
+                &format!("/rounds/{round}/rank"),
+                &[
+                    (format!("place_{former1}").as_str(), "1"),
+                    (format!("place_{former0}").as_str(), "2"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status(), 303);
+        let rerun = |_: ()| async {
+            tandem_core::mentoring::rounds::adjust(
+                &t.db,
+                &north,
+                round,
+                tandem_core::mentoring::rounds::Adjustment::Rerun,
+                T0,
+            )
+            .await
+            .expect("re-run")
+        };
+        let first = rerun(()).await;
+        let has = |r: &tandem_core::mentoring::rounds::Round, a: PersonId, b: PersonId| {
+            r.result
+                .pairs
+                .iter()
+                .any(|p| p.mentee == a && p.mentor == b)
+        };
+        assert!(has(&first, former1, m2) && !has(&first, former0, m2));
+        // m2 changes their mind: the next run follows.
+        tandem_core::mentoring::rounds::submit_ranking(
+            &t.db,
+            &north,
+            round,
+            m2,
+            &[former0, former1],
+            T0,
+        )
+        .await
+        .expect("ranked");
+        let second = rerun(()).await;
+        assert!(has(&second, former0, m2) && !has(&second, former1, m2));
+        assert_eq!(
+            second.inputs.rankings.len(),
+            3,
+            "the inputs keep the rankings"
+        );
+        // Ranking someone off the sheet is refused; so is a stranger's sheet.
+        let off_sheet =
+            tandem_core::mentoring::rounds::submit_ranking(&t.db, &north, round, m2, &[m2], T0)
+                .await;
+        assert!(refused(off_sheet).contains("candidates listed"));
+        assert!(matches!(
+            tandem_core::mentoring::rounds::ranking_sheet(&t.db, &scope, round, ids[0]).await,
+            Err(MentoringError::NotFound)
+        ));
+    }
+);
