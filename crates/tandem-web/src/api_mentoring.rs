@@ -346,6 +346,14 @@ async fn create_round(
         now,
     )
     .await?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "round_created",
+        format!("round:{id}"),
+        format!("{} ({})", request.name.trim(), request.method.code()),
+    )
+    .await?;
     let round =
         tandem_core::mentoring::rounds::load(&state.db, &InstitutionScope::of(&institution), id)
             .await?
@@ -409,12 +417,22 @@ async fn adjust_round(
         mentee: dto.mentee_id.map(|m| m.to_string()).unwrap_or_default(),
         mentor: dto.mentor_id.map(|m| m.to_string()).unwrap_or_default(),
     };
+    let adjustment = form.parse()?;
+    let detail = format!("{adjustment:?}");
     let round = tandem_core::mentoring::rounds::adjust(
         &state.db,
         &institution,
         id,
-        form.parse()?,
+        adjustment,
         state.auth.clock.now(),
+    )
+    .await?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "round_adjusted",
+        format!("round:{id}"),
+        detail,
     )
     .await?;
     Ok(Json(round))
@@ -438,11 +456,20 @@ async fn publish_round(
     Path(id): Path<String>,
 ) -> Result<Json<PublishedDto>, AppError> {
     let institution = crate::pages::round_institution(&state, &actor).await?;
+    let id = crate::pages::round_id(&id)?;
     let proposals = tandem_core::mentoring::rounds::publish(
         &state.db,
         &institution,
-        crate::pages::round_id(&id)?,
+        id,
         state.auth.clock.now(),
+    )
+    .await?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "round_published",
+        format!("round:{id}"),
+        format!("{proposals} proposals"),
     )
     .await?;
     Ok(Json(PublishedDto { proposals }))
@@ -497,6 +524,14 @@ async fn set_program(
         &InstitutionScope::of(&institution),
         &settings,
         state.auth.clock.now(),
+    )
+    .await?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "program_rules_changed",
+        format!("institution:{}", institution.id),
+        serde_json::to_string(&settings).unwrap_or_default(),
     )
     .await?;
     Ok(Json(settings))

@@ -51,3 +51,23 @@ fn describe(target: &Target) -> String {
     }
     parts.join(" ")
 }
+
+/// Writes a change the caller made to the audit log.
+pub async fn record(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    resource: String,
+    detail: String,
+) -> Result<(), AppError> {
+    let event = AuditEvent {
+        institution_id: actor.0.institution.as_ref().map(|i| i.id),
+        actor: Some(actor.0.account),
+        action: action.into(),
+        resource,
+        outcome: "ok".into(),
+        detail,
+    };
+    tandem_store::audit::append(&state.db, &event, state.auth.clock.now()).await?;
+    Ok(())
+}

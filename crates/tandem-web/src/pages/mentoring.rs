@@ -830,5 +830,13 @@ pub async fn save_program(
         state.auth.clock.now(),
     )
     .await?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "program_rules_changed",
+        format!("institution:{}", institution.id),
+        serde_json::to_string(&settings).unwrap_or_default(),
+    )
+    .await?;
     Ok(Redirect::to("/program?saved=1").into_response())
 }

@@ -131,6 +131,14 @@ pub async fn create(
     )
     .await
     .map_err(AppError::from)?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "round_created",
+        format!("round:{id}"),
+        format!("{} ({})", request.name.trim(), request.method.code()),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
 }
 
@@ -316,6 +324,7 @@ pub async fn adjust(
         .map_err(AppError::from)?
         .ok_or(AppError::NotFound)?;
     let adjustment = form.parse()?;
+    let detail = format!("{adjustment:?}");
     rounds::adjust(
         &state.db,
         &institution,
@@ -325,6 +334,14 @@ pub async fn adjust(
     )
     .await
     .map_err(AppError::from)?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "round_adjusted",
+        format!("round:{id}"),
+        detail,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
 }
 
@@ -335,9 +352,17 @@ pub async fn publish(
 ) -> Result<Response, PageError> {
     let institution = round_institution(&state, &actor).await?;
     let id = round_id(&id)?;
-    rounds::publish(&state.db, &institution, id, state.auth.clock.now())
+    let proposals = rounds::publish(&state.db, &institution, id, state.auth.clock.now())
         .await
         .map_err(AppError::from)?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "round_published",
+        format!("round:{id}"),
+        format!("{proposals} proposals"),
+    )
+    .await?;
     Ok(Redirect::to(&format!("/rounds/{id}")).into_response())
 }
 

@@ -600,6 +600,20 @@ dual_test!(
         assert_eq!(pairs[0].status, MentorshipStatus::Active);
         // A third party cannot answer someone else's proposal.
         assert_eq!(f.post(&accept, &[]).await.status(), 404);
+        // The round's life is in the audit log.
+        let actions: Vec<String> = tandem_store::audit::recent(&t.db, north.id, 50)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.event.resource == format!("round:{id}"))
+            .map(|e| e.event.action)
+            .collect();
+        for action in ["round_created", "round_adjusted", "round_published"] {
+            assert!(
+                actions.iter().any(|a| a == action),
+                "{action} in {actions:?}"
+            );
+        }
     }
 );
 
