@@ -38,8 +38,14 @@ export default {
       assert.ok((await row.locator('ul.reasons li, ul.risks li').count()) > 0, `an unexplained pair: ${await row.innerText()}`);
     }
     // Those left out are told why.
-    const unmatched = page.locator('ul.unmatched li');
-    if ((await unmatched.count()) > 0) assert.match(await unmatched.first().innerText(), /: \S+/);
+    // Those left out are told why, grouped by reason, with their names.
+    const unmatched = page.locator('ul.unmatched > li');
+    if ((await unmatched.count()) > 0) {
+      const first = unmatched.first();
+      assert.match(await first.innerText(), /\w+.*\.\s*\n?\s*\d+ mentees?/s);
+      await first.locator('summary').click();
+      assert.ok((await first.locator('details p').innerText()).length > 0, 'the names under a reason');
+    }
 
     // Lock the third pair: the round runs again and keeps it.
     const third = rows.nth(2);

@@ -155,9 +155,10 @@ pub struct PairRow {
     pub locked: bool,
 }
 
-pub struct ShortRow {
-    pub mentee: String,
+/// The unmatched who share one reason.
+pub struct ShortGroup {
     pub why: String,
+    pub mentees: Vec<String>,
 }
 
 pub struct ForbidRow {
@@ -173,7 +174,8 @@ struct RoundTemplate {
     round: Round,
     method: &'static str,
     pairs: Vec<PairRow>,
-    short: Vec<ShortRow>,
+    short: Vec<ShortGroup>,
+    short_total: usize,
     forbidden: Vec<ForbidRow>,
     draft: bool,
     /// Stable rounds: how many participants have ranked, of how many.
@@ -225,15 +227,24 @@ pub async fn show(
             locked: p.locked,
         })
         .collect();
-    let short = round
-        .result
-        .unmatched
-        .iter()
-        .map(|u| ShortRow {
-            mentee: name(&u.mentee),
-            why: u.why.clone(),
-        })
-        .collect();
+    // Many share a reason ("every mentor they could have is full"): one
+    // line per reason, with the names under it.
+    let mut short: Vec<ShortGroup> = Vec::new();
+    for u in &round.result.unmatched {
+        match short.iter_mut().find(|g| g.why == u.why) {
+            Some(g) => g.mentees.push(name(&u.mentee)),
+            None => short.push(ShortGroup {
+                why: u.why.clone(),
+                mentees: vec![name(&u.mentee)],
+            }),
+        }
+    }
+    short.sort_by(|a, b| {
+        b.mentees
+            .len()
+            .cmp(&a.mentees.len())
+            .then_with(|| a.why.cmp(&b.why))
+    });
     let forbidden = round
         .inputs
         .forbidden
@@ -262,6 +273,7 @@ pub async fn show(
         method: round.inputs.method.label(),
         draft: round.status == "draft",
         pairs,
+        short_total: round.result.unmatched.len(),
         short,
         forbidden,
         round,
