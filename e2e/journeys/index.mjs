@@ -10,6 +10,7 @@ import findMentor from './find-mentor.mjs';
 import keyboard from './keyboard.mjs';
 import mentee from './mentee.mjs';
 import roles from './roles.mjs';
+import stableRound from './stable-round.mjs';
 import wrongPassword from './wrong-password.mjs';
 
-export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles, findMentor, facilitatorRound];
+export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles, findMentor, facilitatorRound, stableRound];
