@@ -37,6 +37,12 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(adjust_round))
         .routes(routes!(publish_round))
         .routes(routes!(get_program, set_program))
+        .routes(routes!(get_mentor))
+        .routes(routes!(give_feedback))
+        .routes(routes!(withdraw_pending))
+        .routes(routes!(accept_proposal))
+        .routes(routes!(decline_proposal))
+        .routes(routes!(get_ranking, set_ranking))
 }
 
 /// One suggested mentor with the reasons and risks of the fit.
@@ -535,4 +541,229 @@ async fn set_program(
     )
     .await?;
     Ok(Json(settings))
+}
+
+/// A mentor as a prospective mentee sees them.
+#[derive(Serialize, ToSchema)]
+pub struct MentorDto {
+    pub mentor_id: uuid::Uuid,
+    pub name: String,
+    pub free_places: u32,
+    /// Score, reasons and risks for the caller.
+    #[schema(value_type = Object)]
+    pub fit: Compatibility,
+    /// Why the caller may not ask this mentor, if anything.
+    pub exclusions: Vec<String>,
+    /// Mentees who offered to be contacted: (name, e-mail).
+    pub references: Vec<(String, String)>,
+    /// `too_few_answers`, or the aggregate of at least five answers.
+    #[schema(value_type = Object)]
+    pub feedback: tandem_core::mentoring::feedback::MentorFeedback,
+}
+
+#[utoipa::path(get, path = "/mentors/{id}", tag = "mentoring",
+    params(("id" = String, Path, description = "The mentor's person id")),
+    responses(
+        (status = 200, description = "The fit, exclusions, references and feedback", body = MentorDto),
+        (status = 403, description = "Only mentees look for mentors", body = ErrorBody),
+        (status = 404, description = "No such person in the caller's institution", body = ErrorBody)))]
+async fn get_mentor(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<MentorDto>, AppError> {
+    let (institution, me) = own_person(&state, &actor, Action::FindMentor).await?;
+    let scope = InstitutionScope::of(&institution);
+    let pool = MentoringPool::load_cached(&state.db, &scope, &state.pools).await?;
+    let mentor = pool
+        .person(directory::person_id(&id)?)
+        .ok_or(AppError::NotFound)?;
+    let mut references = Vec::new();
+    for r in tandem_store::mentoring::references_of(&state.db, &scope, mentor.id).await? {
+        if let Some(p) = pool.person(r).filter(|p| p.id != me.id) {
+            references.push((p.display_name(), p.email.to_string()));
+        }
+    }
+    Ok(Json(MentorDto {
+        mentor_id: mentor.id.0,
+        name: mentor.display_name(),
+        free_places: pool.free_places(mentor.id),
+        fit: pool.fit(&me, mentor),
+        exclusions: pool
+            .exclusions(&me, mentor)
+            .iter()
+            .map(tandem_core::mentoring::Exclusion::explain)
+            .collect(),
+        references,
+        feedback: tandem_core::mentoring::feedback::about(&state.db, &scope, mentor.id).await?,
+    }))
+}
+
+/// A mentee's answers about a mentor they have or had.
+#[derive(Deserialize, ToSchema)]
+pub struct FeedbackDto {
+    pub would_recommend: bool,
+    /// 1 to 5 each.
+    pub available: u8,
+    pub helpful: u8,
+    pub respectful: u8,
+}
+
+#[utoipa::path(post, path = "/mentors/{id}/feedback", tag = "mentoring",
+    params(("id" = String, Path, description = "The mentor's person id")),
+    request_body = FeedbackDto,
+    responses(
+        (status = 204, description = "Saved; shown only combined with at least four other mentees' answers"),
+        (status = 400, description = "Not one of this mentor's mentees, or a rating out of range", body = ErrorBody),
+        (status = 404, description = "No such person", body = ErrorBody)))]
+async fn give_feedback(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    let (institution, me) = own_person(&state, &actor, Action::FindMentor).await?;
+    let mentor = directory::person_id(&id)?;
+    tandem_store::people::get(&state.db, &InstitutionScope::of(&institution), mentor)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let dto: FeedbackDto = json_body(&body)?;
+    tandem_core::mentoring::feedback::give(
+        &state.db,
+        &institution,
+        me.id,
+        mentor,
+        tandem_store::mentoring::FeedbackAnswers {
+            would_recommend: dto.would_recommend,
+            available: dto.available,
+            helpful: dto.helpful,
+            respectful: dto.respectful,
+        },
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WithdrawnDto {
+    pub withdrawn: u64,
+}
+
+#[utoipa::path(post, path = "/me/requests/withdraw-pending", tag = "mentoring",
+    responses(
+        (status = 200, description = "Every pending request of the caller's is withdrawn", body = WithdrawnDto),
+        (status = 403, description = "Only mentees send requests", body = ErrorBody)))]
+async fn withdraw_pending(
+    State(state): State<AppState>,
+    actor: Actor,
+) -> Result<Json<WithdrawnDto>, AppError> {
+    let (institution, me) = own_person(&state, &actor, Action::FindMentor).await?;
+    let withdrawn = tandem_core::mentoring::requests::withdraw_all(
+        &state.db,
+        &institution,
+        me.id,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(Json(WithdrawnDto { withdrawn }))
+}
+
+async fn answer_proposal(
+    state: &AppState,
+    actor: &Actor,
+    id: &str,
+    accept: bool,
+) -> Result<StatusCode, AppError> {
+    let (institution, me) = own_person(state, actor, Action::AnswerRequests).await?;
+    let proposal = id.parse().map_err(|_| AppError::NotFound)?;
+    tandem_core::mentoring::rounds::answer_proposal(
+        &state.db,
+        &institution,
+        me.id,
+        proposal,
+        accept,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(post, path = "/proposals/{id}/accept", tag = "rounds",
+    params(("id" = String, Path, description = "The proposal's id")),
+    responses(
+        (status = 204, description = "Accepted; the pair starts once both have accepted"),
+        (status = 404, description = "No open proposal of the caller's with this id", body = ErrorBody)))]
+async fn accept_proposal(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    answer_proposal(&state, &actor, &id, true).await
+}
+
+#[utoipa::path(post, path = "/proposals/{id}/decline", tag = "rounds",
+    params(("id" = String, Path, description = "The proposal's id")),
+    responses(
+        (status = 204, description = "Declined"),
+        (status = 404, description = "No open proposal of the caller's with this id", body = ErrorBody)))]
+async fn decline_proposal(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    answer_proposal(&state, &actor, &id, false).await
+}
+
+#[utoipa::path(get, path = "/rounds/{id}/ranking", tag = "rounds",
+    params(("id" = String, Path, description = "The round's id")),
+    responses(
+        (status = 200, description = "The caller's candidates in a stable round, best fit first, and their ranking so far", body = Object),
+        (status = 404, description = "No round the caller takes part in", body = ErrorBody)))]
+async fn get_ranking(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<tandem_core::mentoring::rounds::RankingSheet>, AppError> {
+    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
+    Ok(Json(
+        tandem_core::mentoring::rounds::ranking_sheet(
+            &state.db,
+            &InstitutionScope::of(&institution),
+            crate::pages::round_id(&id)?,
+            me.id,
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/rounds/{id}/ranking", tag = "rounds",
+    params(("id" = String, Path, description = "The round's id")),
+    request_body(content = Vec<String>, description = "Candidates' person ids, best first"),
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "Someone not on the sheet, or listed twice", body = ErrorBody),
+        (status = 404, description = "No round the caller takes part in", body = ErrorBody)))]
+async fn set_ranking(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    let (institution, me) = own_person(&state, &actor, Action::AnswerRequests).await?;
+    let round = crate::pages::round_id(&id)?;
+    tandem_core::mentoring::rounds::load(&state.db, &InstitutionScope::of(&institution), round)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let ranked: Vec<PersonId> = json_body(&body)?;
+    tandem_core::mentoring::rounds::submit_ranking(
+        &state.db,
+        &institution,
+        round,
+        me.id,
+        &ranked,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -151,6 +151,29 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/api/v1/rounds/{id}/adjust", Policy(RunRounds)),
     r("POST", "/api/v1/rounds/{id}/publish", Policy(RunRounds)),
     r("GET", "/api/v1/me/suggestions", Policy(FindMentor)),
+    r("GET", "/api/v1/mentors/{id}", Policy(FindMentor)),
+    r("POST", "/api/v1/mentors/{id}/feedback", Policy(FindMentor)),
+    r(
+        "POST",
+        "/api/v1/me/requests/withdraw-pending",
+        Policy(FindMentor),
+    ),
+    r(
+        "POST",
+        "/api/v1/proposals/{id}/accept",
+        Policy(AnswerRequests),
+    ),
+    r(
+        "POST",
+        "/api/v1/proposals/{id}/decline",
+        Policy(AnswerRequests),
+    ),
+    r("GET", "/api/v1/rounds/{id}/ranking", Policy(AnswerRequests)),
+    r(
+        "POST",
+        "/api/v1/rounds/{id}/ranking",
+        Policy(AnswerRequests),
+    ),
     r("GET", "/api/v1/me/requests", SignedIn),
     r("POST", "/api/v1/me/requests", Policy(FindMentor)),
     r(

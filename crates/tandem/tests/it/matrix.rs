@@ -522,6 +522,57 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "GET /api/v1/mentors/{id}",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "200 | 404"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    // The matrix's form body is not JSON: refused (400) once the mentor
+    // is found.
+    (
+        "POST /api/v1/mentors/{id}/feedback",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 | 404"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "POST /api/v1/me/requests/withdraw-pending",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "200"),
+            ("mentor", "403"),
+            ("facilitator", "403"),
+            ("leader", "403"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "POST /api/v1/proposals/{id}/accept",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
+    (
+        "POST /api/v1/proposals/{id}/decline",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
+    (
+        "GET /api/v1/rounds/{id}/ranking",
+        &[("anonymous", "401"), ("*", "404")],
+    ),
+    (
+        "POST /api/v1/rounds/{id}/ranking",
+        &[("anonymous", "403"), ("*", "404")],
+    ),
+    (
         "GET /api/v1/me/requests",
         &[("anonymous", "401"), ("*", "200")],
     ),

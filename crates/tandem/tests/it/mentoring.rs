@@ -342,6 +342,28 @@ dual_test!(
         assert_eq!(sent.status(), 201);
         let request: serde_json::Value = sent.json().await.expect("json");
         let id = request["id"].as_str().expect("id").to_string();
+        // The mentor's page as JSON: the fit, no exclusion, feedback hidden
+        // under five answers; the supervisor comes with the reason.
+        let about: serde_json::Value = mentee
+            .get(&format!("/api/v1/mentors/{m1}"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert!(about["fit"]["score"].as_u64().is_some());
+        assert_eq!(about["exclusions"], serde_json::json!([]));
+        assert_eq!(about["feedback"]["kind"], "too_few_answers");
+        let boss: serde_json::Value = mentee
+            .get(&format!("/api/v1/mentors/{}", ids[1]))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert!(
+            boss["exclusions"][0]
+                .as_str()
+                .is_some_and(|e| e.contains("supervisor"))
+        );
 
         let mentor = app.sign_in("m1@north", tandem_testkit::TEST_PASSWORD).await;
         let page = mentor.get("/requests").await.text().await.expect("page");
