@@ -481,21 +481,6 @@ async fn publish_round(
     Ok(Json(PublishedDto { proposals }))
 }
 
-async fn program_institution(
-    state: &AppState,
-    actor: &Actor,
-) -> Result<tandem_domain::Institution, AppError> {
-    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
-    authorize(
-        state,
-        actor,
-        Action::ManageProgram,
-        Target::institution(institution.id),
-    )
-    .await?;
-    Ok(institution)
-}
-
 #[utoipa::path(get, path = "/program", tag = "mentoring",
     responses(
         (status = 200, description = "The caller's program's matching rules: weights, barred leadership roles, request expiry and reminder days", body = Object),
@@ -504,7 +489,7 @@ async fn get_program(
     State(state): State<AppState>,
     actor: Actor,
 ) -> Result<Json<tandem_core::mentoring::ProgramSettings>, AppError> {
-    let institution = program_institution(&state, &actor).await?;
+    let institution = crate::pages::program_institution(&state, &actor).await?;
     Ok(Json(
         tandem_core::mentoring::settings::load(&state.db, &InstitutionScope::of(&institution))
             .await?,
@@ -522,7 +507,7 @@ async fn set_program(
     actor: Actor,
     body: Bytes,
 ) -> Result<Json<tandem_core::mentoring::ProgramSettings>, AppError> {
-    let institution = program_institution(&state, &actor).await?;
+    let institution = crate::pages::program_institution(&state, &actor).await?;
     let settings: tandem_core::mentoring::ProgramSettings = json_body(&body)?;
     settings.validate()?;
     tandem_core::mentoring::settings::save(

@@ -708,7 +708,10 @@ fn program_page(
     }
 }
 
-async fn program_institution(state: &AppState, actor: &Actor) -> Result<Institution, AppError> {
+pub(crate) async fn program_institution(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Institution, AppError> {
     let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
     authorize(
         state,

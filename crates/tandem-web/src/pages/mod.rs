@@ -7,6 +7,7 @@ mod directory;
 mod mentoring;
 mod rounds;
 
+pub(crate) use mentoring::program_institution;
 pub(crate) use rounds::{AdjustForm, NewRoundForm, round_id, round_institution};
 
 use askama::Template;
