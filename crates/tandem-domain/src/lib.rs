@@ -9,6 +9,7 @@ pub mod access;
 pub mod ids;
 pub mod mentoring;
 pub mod person;
+pub mod relationship;
 
 pub use access::{Grant, Role, UnitScope};
 pub use ids::{
