@@ -374,22 +374,6 @@ pub async fn requests_of(
     rows.into_iter().map(|r| request_from(r, now)).collect()
 }
 
-/// The mentor's private note on a request they declined.
-pub async fn decline_reason(
-    db: &Db,
-    scope: &InstitutionScope,
-    id: MentorRequestId,
-) -> Result<Option<String>, StoreError> {
-    let reason: Option<Option<String>> = on_pool!(db, pool => sqlx::query_scalar(
-        "SELECT decline_reason FROM mentor_requests WHERE institution_id = $1 AND id = $2",
-    )
-    .bind(scope.institution_id().0)
-    .bind(id.0)
-    .fetch_optional(pool)
-    .await?);
-    Ok(reason.flatten())
-}
-
 /// Moves a request that is still pending (and not past its time) to
 /// `status`, inside `tx`. Returns false if it was no longer pending.
 pub async fn settle_request(

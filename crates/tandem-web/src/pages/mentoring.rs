@@ -426,14 +426,8 @@ pub async fn requests_page(
         }));
     };
     let scope = InstitutionScope::of(&institution);
-    let people = tandem_store::people::all(&state.db, &scope).await?;
-    let name = |id: PersonId| {
-        people
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.display_name())
-            .unwrap_or_else(|| "Someone".into())
-    };
+    let names = super::rounds::names(&state, &institution).await?;
+    let name = |id: PersonId| names.get(&id).cloned().unwrap_or_else(|| "Someone".into());
     let view = |r: tandem_domain::MentorRequest, other: PersonId, link: String| RequestView {
         id: r.id.to_string(),
         other_name: name(other),

@@ -182,17 +182,23 @@ struct RoundTemplate {
     rankings: Option<(usize, usize)>,
 }
 
+/// Everyone's display name, from the server's cached pool rather than a
+/// fresh read of the whole roster.
 pub(crate) async fn names(
     state: &AppState,
     institution: &Institution,
 ) -> Result<std::collections::HashMap<PersonId, String>, AppError> {
-    Ok(
-        tandem_store::people::all(&state.db, &InstitutionScope::of(institution))
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p.display_name()))
-            .collect(),
+    let pool = tandem_core::mentoring::MentoringPool::load_cached(
+        &state.db,
+        &InstitutionScope::of(institution),
+        &state.pools,
     )
+    .await?;
+    Ok(pool
+        .people()
+        .iter()
+        .map(|p| (p.id, p.display_name()))
+        .collect())
 }
 
 pub async fn show(
