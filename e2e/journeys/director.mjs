@@ -24,7 +24,7 @@ export default {
   async run(t) {
     const { page, account } = await signedIn(t, 'director@northshore');
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), `Welcome, ${account.name}`);
-    assert.deepEqual(await navLinks(page), ['Home', 'Directory', 'Requests', 'My profile', 'Settings']);
+    assert.deepEqual(await navLinks(page), ['Home', 'Directory', 'Relationships', 'Requests', 'My profile', 'Settings']);
     const card = page.locator('li.card', { has: page.getByRole('heading', { name: 'Chair or division director' }) });
     assert.equal((await card.locator('p.scope').innerText()).trim(), OWN);
     const links = card.locator('ul.links a');

@@ -36,7 +36,7 @@ export default {
     assert.ok(account.name, `the demo printed no person for ${MENTEE}: ${account.description}`);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), `Welcome, ${account.name}`);
     assert.match(await page.locator('header.site').innerText(), new RegExp(MENTEE));
-    assert.deepEqual(await navLinks(page), ['Home', 'Directory', 'Find a mentor', 'Requests', 'My profile', 'Settings']);
+    assert.deepEqual(await navLinks(page), ['Home', 'Directory', 'Find a mentor', 'Relationships', 'Requests', 'My profile', 'Settings']);
     assert.ok(await page.getByRole('heading', { level: 2, name: 'Mentee' }).isVisible(), 'a Mentee card');
 
     // The directory, from the main navigation.

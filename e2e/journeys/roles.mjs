@@ -14,7 +14,7 @@ export default {
   async run(t) {
     const mentor = await signedIn(t, 'mentor@northshore');
     assert.equal(await mentor.page.getByRole('heading', { level: 1 }).innerText(), `Welcome, ${mentor.account.name}`);
-    assert.deepEqual(await navLinks(mentor.page), ['Home', 'Directory', 'Find a mentor', 'Requests', 'My profile', 'Settings']);
+    assert.deepEqual(await navLinks(mentor.page), ['Home', 'Directory', 'Find a mentor', 'Relationships', 'Requests', 'My profile', 'Settings']);
     assert.deepEqual(await cardTitles(mentor.page), ['Mentee', 'Mentor']);
     const nav = mentor.page.getByRole('navigation', { name: 'Main' });
     await t.follow(mentor.page, () => nav.getByRole('link', { name: 'Settings' }).click());
@@ -29,7 +29,7 @@ export default {
     assert.equal(await mentor.page.getByRole('heading', { level: 1 }).innerText(), 'Not allowed');
 
     const facilitator = await signedIn(t, 'facilitator@northshore');
-    assert.deepEqual(await navLinks(facilitator.page), ['Home', 'Directory', 'Requests', 'My profile', 'Settings', 'Rounds', 'Matching rules']);
+    assert.deepEqual(await navLinks(facilitator.page), ['Home', 'Directory', 'Relationships', 'Requests', 'My profile', 'Settings', 'Rounds', 'Matching rules']);
     assert.deepEqual(await cardTitles(facilitator.page), ['Program facilitator']);
     const divisions = facilitator.page.locator('li.card ul.links a');
     assert.ok((await divisions.count()) > 1, 'the facilitator is offered their unit’s divisions');

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod mentoring;
 pub mod policy;
 pub mod privacy;
+pub mod relationships;
 pub mod reports;
 pub mod roster;
 

@@ -42,6 +42,9 @@ pub enum Action {
     ManageProgram,
     /// Run matching rounds over a cohort and publish their proposals.
     RunRounds,
+    /// Take part in a relationship: its agreement, meetings, plan, reviews,
+    /// and ending it.
+    TakePartInRelationship,
 }
 
 impl Action {
@@ -60,6 +63,7 @@ impl Action {
         Action::AnswerRequests,
         Action::ManageProgram,
         Action::RunRounds,
+        Action::TakePartInRelationship,
     ];
 
     pub fn label(self) -> &'static str {
@@ -78,6 +82,9 @@ impl Action {
             Action::AnswerRequests => "Answer requests to mentor",
             Action::ManageProgram => "Set the program's matching rules",
             Action::RunRounds => "Run matching rounds",
+            Action::TakePartInRelationship => {
+                "Take part in a mentoring relationship (agreement, meetings, ending)"
+            }
         }
     }
 }
@@ -99,6 +106,8 @@ pub enum Relation {
     Own,
     /// The object's person is in a mentoring relationship with the actor.
     Paired,
+    /// The object is a relationship the actor is one of the two sides of.
+    Party,
     /// The object is inside the unit the actor's role is limited to.
     SameUnit,
     /// The object belongs to the actor's institution.
@@ -112,6 +121,7 @@ impl Relation {
         match self {
             Relation::Own => "their own",
             Relation::Paired => "of someone they are paired with",
+            Relation::Party => "that they are one side of",
             Relation::SameUnit => "in their unit",
             Relation::SameInstitution => "in their institution",
             Relation::AnyInstitution => "in any institution",
@@ -309,6 +319,9 @@ pub const POLICY: &[Rule] = &[
         Full,
     ),
     rule(Who::Role(Facilitator), RunRounds, SameInstitution, Full),
+    // A relationship belongs to its two sides: no role, not the chair, not
+    // the facilitator, reads its agreement, meetings or notes.
+    rule(Who::Anyone, TakePartInRelationship, Party, Full),
 ];
 
 /// What an action is aimed at, as far as the policy cares.
@@ -319,6 +332,8 @@ pub struct Target {
     pub division: Option<DivisionId>,
     pub person: Option<PersonId>,
     pub account: Option<AccountId>,
+    /// For a relationship: its mentee and mentor.
+    pub parties: Option<(PersonId, PersonId)>,
 }
 
 impl Target {
@@ -336,6 +351,16 @@ impl Target {
             division: Some(p.division_id),
             person: Some(p.id),
             account: None,
+            parties: None,
+        }
+    }
+
+    /// A relationship between `mentee` and `mentor`.
+    pub fn relationship(institution: InstitutionId, mentee: PersonId, mentor: PersonId) -> Self {
+        Target {
+            institution: Some(institution),
+            parties: Some((mentee, mentor)),
+            ..Default::default()
         }
     }
 
@@ -399,6 +424,13 @@ fn holds(
                     || target.account == Some(principal.account))
         }
         Paired => paired && target.institution == own_institution,
+        Party => {
+            target.institution == own_institution
+                && principal.person.is_some()
+                && target.parties.is_some_and(|(a, b)| {
+                    principal.person == Some(a) || principal.person == Some(b)
+                })
+        }
         SameUnit => in_grant_institution && grant.is_some_and(|g| unit_contains(g.unit, target)),
         SameInstitution => in_grant_institution,
         AnyInstitution => grant.is_some_and(|g| g.role.is_global()),

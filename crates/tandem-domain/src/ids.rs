@@ -60,3 +60,15 @@ id_type!(
     /// A mentoring pair.
     MentorshipId
 );
+id_type!(
+    /// One version of a relationship's agreement.
+    AgreementId
+);
+id_type!(
+    /// A meeting of a mentoring pair.
+    MeetingId
+);
+id_type!(
+    /// Something one side of a pair agreed to do.
+    ActionItemId
+);

@@ -6,20 +6,24 @@
 #[macro_use]
 pub mod values;
 pub mod access;
+pub mod agreement;
 pub mod ids;
+pub mod meeting;
 pub mod mentoring;
 pub mod person;
 pub mod relationship;
 
 pub use access::{Grant, Role, UnitScope};
 pub use ids::{
-    AccountId, DepartmentId, DivisionId, InstitutionId, MentorRequestId, MentorshipId, PersonId,
+    AccountId, ActionItemId, AgreementId, DepartmentId, DivisionId, InstitutionId, MeetingId,
+    MentorRequestId, MentorshipId, PersonId,
 };
 pub use mentoring::{
     MentorRequest, MentorRole, MentoringProfile, Mentorship, MentorshipOrigin, MentorshipStatus,
     RequestStatus,
 };
 pub use person::{Institution, InstitutionSlug, PersonProfile};
+pub use relationship::{Ending, FailureFactor, Relationship, RelationshipState, Side};
 pub use values::{
     ContactChannel, Email, Gender, Leadership, Pace, Rank, SocialEnergy, Stream, TagList,
     ValueError, WorkingStyle,

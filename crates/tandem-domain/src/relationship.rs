@@ -5,6 +5,12 @@
 //! failed relationships), and nothing leaves the ended state.
 
 use serde::{Deserialize, Serialize};
+use std::fmt;
+use time::OffsetDateTime;
+
+use crate::ids::{MentorshipId, PersonId};
+use crate::mentoring::{MentorRole, MentorshipOrigin};
+use crate::values::ValueError;
 
 /// Who acts on a relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +181,148 @@ pub fn apply(
             },
         }),
         (Active { .. }, _, _) => Err(not_now()),
+    }
+}
+
+vocabulary! {
+    /// One of the two people in a relationship.
+    Side, field = "side" {
+        Mentee => "mentee", "Mentee", [];
+        Mentor => "mentor", "Mentor", [];
+    }
+}
+
+impl Side {
+    pub fn party(self) -> Party {
+        match self {
+            Side::Mentee => Party::Mentee,
+            Side::Mentor => Party::Mentor,
+        }
+    }
+
+    pub fn other(self) -> Side {
+        match self {
+            Side::Mentee => Side::Mentor,
+            Side::Mentor => Side::Mentee,
+        }
+    }
+}
+
+vocabulary! {
+    /// The study's factors of failed relationships (Table 3), offered as
+    /// the optional private reason for ending one.
+    FailureFactor, field = "factor" {
+        PoorCommunication => "poor_communication", "Poor communication", [];
+        LackOfCommitment => "lack_of_commitment", "Lack of commitment", [];
+        PersonalityDifferences => "personality_differences", "Personality differences", [];
+        Competition => "competition", "Competition, perceived or real", [];
+        ConflictOfInterest => "conflict_of_interest", "A conflict of interest", [];
+        MentorInexperience => "mentor_inexperience", "The mentor's lack of experience", [];
+    }
+}
+
+impl Ending {
+    pub const ALL: &'static [Ending] = &[
+        Ending::Declined,
+        Ending::Completed,
+        Ending::ByMentee,
+        Ending::ByMentor,
+        Ending::ByProgram,
+    ];
+
+    /// The stable code stored in the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Ending::Declined => "declined",
+            Ending::Completed => "completed",
+            Ending::ByMentee => "by_mentee",
+            Ending::ByMentor => "by_mentor",
+            Ending::ByProgram => "by_program",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Ending> {
+        Ending::ALL.iter().copied().find(|e| e.code() == code)
+    }
+
+    /// The neutral words both sides see: never who ended it or why, so
+    /// that ending stays no-fault.
+    pub fn neutral_code(self) -> &'static str {
+        match self {
+            Ending::Declined => "declined",
+            Ending::Completed => "completed",
+            Ending::ByMentee | Ending::ByMentor | Ending::ByProgram => "ended",
+        }
+    }
+
+    /// The label for [`Ending::neutral_code`].
+    pub fn neutral_label(self) -> &'static str {
+        match self {
+            Ending::Declined => "Did not go ahead",
+            Ending::Completed => "Completed",
+            Ending::ByMentee | Ending::ByMentor | Ending::ByProgram => "Ended",
+        }
+    }
+}
+
+impl RelationshipState {
+    /// A short word for lists and filters.
+    pub fn stage(self) -> &'static str {
+        stage(self)
+    }
+
+    /// The words shown to the two sides.
+    pub fn label(self) -> &'static str {
+        match self {
+            RelationshipState::Proposed { .. } => "Proposed",
+            RelationshipState::Active {
+                completion_proposed_by: Some(_),
+            } => "Active, closing as completed",
+            RelationshipState::Active { .. } => "Active",
+            RelationshipState::Ended { ending } => ending.neutral_label(),
+        }
+    }
+}
+
+/// A relationship between one mentee and one mentor (a mentee's team is
+/// several of these: one primary mentor, the others secondary).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Relationship {
+    pub id: MentorshipId,
+    pub mentee_id: PersonId,
+    pub mentor_id: PersonId,
+    pub role: MentorRole,
+    pub origin: MentorshipOrigin,
+    pub state: RelationshipState,
+    #[serde(with = "time::serde::rfc3339")]
+    pub proposed_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub started_at: Option<OffsetDateTime>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub ended_at: Option<OffsetDateTime>,
+    /// Bumped by every transition; a write based on an older one loses.
+    #[serde(skip)]
+    pub version: i64,
+}
+
+impl Relationship {
+    /// Which side `person` is on, if any.
+    pub fn side_of(&self, person: PersonId) -> Option<Side> {
+        if person == self.mentee_id {
+            Some(Side::Mentee)
+        } else if person == self.mentor_id {
+            Some(Side::Mentor)
+        } else {
+            None
+        }
+    }
+
+    /// The person on `side`.
+    pub fn person(&self, side: Side) -> PersonId {
+        match side {
+            Side::Mentee => self.mentee_id,
+            Side::Mentor => self.mentor_id,
+        }
     }
 }
 

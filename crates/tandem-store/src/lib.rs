@@ -13,6 +13,7 @@ mod db;
 pub mod institutions;
 pub mod mentoring;
 pub mod people;
+pub mod relationships;
 pub mod roster;
 pub mod rounds;
 mod scope;

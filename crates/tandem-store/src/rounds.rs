@@ -210,69 +210,6 @@ pub async fn proposals_of(
         .collect())
 }
 
-/// Records one side's acceptance of a proposal inside `tx`, and starts
-/// the pair when both have accepted. Returns false if `person` has no
-/// open proposal with this id.
-pub async fn accept_proposal(
-    tx: &mut DbTx,
-    scope: &InstitutionScope,
-    id: MentorshipId,
-    person: PersonId,
-    now: OffsetDateTime,
-) -> Result<bool, StoreError> {
-    let n = on_tx!(tx, conn => sqlx::query(
-        "UPDATE mentorships SET \
-         mentee_accepted_at = CASE WHEN mentee_id = $3 THEN COALESCE(mentee_accepted_at, $4) ELSE mentee_accepted_at END, \
-         mentor_accepted_at = CASE WHEN mentor_id = $3 THEN COALESCE(mentor_accepted_at, $4) ELSE mentor_accepted_at END \
-         WHERE institution_id = $1 AND id = $2 AND status = 'proposed' AND (mentee_id = $3 OR mentor_id = $3)",
-    )
-    .bind(scope.institution_id().0)
-    .bind(id.0)
-    .bind(person.0)
-    .bind(DbTime(now))
-    .execute(conn)
-    .await?
-    .rows_affected());
-    if n != 1 {
-        return Ok(false);
-    }
-    on_tx!(tx, conn => sqlx::query(
-        "UPDATE mentorships SET status = 'active', started_at = $3 \
-         WHERE institution_id = $1 AND id = $2 AND status = 'proposed' \
-         AND mentee_accepted_at IS NOT NULL AND mentor_accepted_at IS NOT NULL",
-    )
-    .bind(scope.institution_id().0)
-    .bind(id.0)
-    .bind(DbTime(now))
-    .execute(conn)
-    .await
-    .map(|_| ())?);
-    Ok(true)
-}
-
-/// One side declines a proposal inside `tx`; false if there is no open
-/// proposal of theirs with this id.
-pub async fn decline_proposal(
-    tx: &mut DbTx,
-    scope: &InstitutionScope,
-    id: MentorshipId,
-    person: PersonId,
-    now: OffsetDateTime,
-) -> Result<bool, StoreError> {
-    let n = on_tx!(tx, conn => sqlx::query(
-        "UPDATE mentorships SET status = 'declined', ended_at = $4 \
-         WHERE institution_id = $1 AND id = $2 AND status = 'proposed' AND (mentee_id = $3 OR mentor_id = $3)",
-    )
-    .bind(scope.institution_id().0)
-    .bind(id.0)
-    .bind(person.0)
-    .bind(DbTime(now))
-    .execute(conn)
-    .await?
-    .rows_affected());
-    Ok(n == 1)
-}
-
 /// Stores `person`'s ranking (JSON list of ids, best first) in a draft
 /// round; false if the round is not a draft of this institution.
 pub async fn save_ranking(

@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
         .routes(routes!(demographics))
         .merge(crate::api_mentoring::routes())
+        .merge(crate::api_relationships::routes())
 }
 
 /// The signed-in account.

@@ -152,7 +152,7 @@ pub struct NewRequestDto {
     pub message: String,
 }
 
-fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
+pub(crate) fn json_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
     serde_json::from_slice(body)
         .map_err(|e| AppError::BadRequest(format!("the body is not the expected JSON: {e}")))
 }

@@ -5,12 +5,14 @@
 
 mod api;
 mod api_mentoring;
+mod api_relationships;
 mod authz;
 mod directory;
 mod error;
 pub mod guard;
 pub mod mentoring;
 pub mod pages;
+pub mod relationships;
 pub mod routes;
 
 use axum::Router;
@@ -41,7 +43,9 @@ pub struct AppState {
     tags(
         (name = "directory", description = "Institutions, departments, divisions and faculty (M1)"),
         (name = "mentoring", description = "Suggestions, requests and answers (M2)"),
-        (name = "rounds", description = "Facilitator matching rounds (M2)")
+        (name = "rounds", description = "Facilitator matching rounds (M2)"),
+        (name = "relationships", description = "A mentoring relationship's life: agreement, meetings, no-fault ending (M3-M8)"),
+        (name = "reports", description = "Aggregates, suppressed under five (M10)")
     ),
     modifiers(&BearerAuth),
     security(("api_token" = []))

@@ -54,6 +54,24 @@ pub const ROUTES: &[RouteSpec] = &[
         "/i/{slug}/reports/time-to-match",
         Policy(ReadReports),
     ),
+    r("GET", "/i/{slug}/reports/endings", Policy(ReadReports)),
+    r("GET", "/relationships", SignedIn),
+    r("GET", "/relationships/{id}", Policy(TakePartInRelationship)),
+    r(
+        "POST",
+        "/relationships/{id}/complete",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "GET",
+        "/relationships/{id}/end",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/end",
+        Policy(TakePartInRelationship),
+    ),
     r("GET", "/rounds", Policy(RunRounds)),
     r("POST", "/rounds", Policy(RunRounds)),
     r("GET", "/rounds/{id}", Policy(RunRounds)),
@@ -175,6 +193,27 @@ pub const ROUTES: &[RouteSpec] = &[
         Policy(AnswerRequests),
     ),
     r("GET", "/api/v1/me/requests", SignedIn),
+    r("GET", "/api/v1/me/relationships", SignedIn),
+    r(
+        "GET",
+        "/api/v1/relationships/{id}",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/api/v1/relationships/{id}/complete",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/api/v1/relationships/{id}/end",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}/reports/endings",
+        Policy(ReadReports),
+    ),
     r("POST", "/api/v1/me/requests", Policy(FindMentor)),
     r(
         "POST",

@@ -37,7 +37,7 @@ fn refused(text: impl Into<String>) -> MentoringError {
     MentoringError::Refused(text.into())
 }
 
-fn clean_text(raw: &str, max: usize, what: &str) -> Result<String, MentoringError> {
+pub(crate) fn clean_text(raw: &str, max: usize, what: &str) -> Result<String, MentoringError> {
     let text = raw.trim();
     if text.chars().count() > max {
         return Err(refused(format!(

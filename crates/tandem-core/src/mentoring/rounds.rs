@@ -832,17 +832,12 @@ pub async fn answer_proposal(
     accept: bool,
     now: OffsetDateTime,
 ) -> Result<(), MentoringError> {
-    let scope = InstitutionScope::of(institution);
-    let mut tx = db.begin().await?;
-    let done = if accept {
-        tandem_store::rounds::accept_proposal(&mut tx, &scope, proposal, person, now).await?
+    let action = if accept {
+        tandem_domain::relationship::Action::Accept
     } else {
-        tandem_store::rounds::decline_proposal(&mut tx, &scope, proposal, person, now).await?
+        tandem_domain::relationship::Action::Decline
     };
-    if !done {
-        return Err(MentoringError::NotFound);
-    }
-    tx.commit().await?;
+    crate::relationships::act(db, institution, proposal, person, action, now).await?;
     Ok(())
 }
 

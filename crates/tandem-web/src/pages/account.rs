@@ -217,6 +217,10 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                             label: "Find a mentor".into(),
                         },
                         NavLink {
+                            href: "/relationships".into(),
+                            label: "Your relationships".into(),
+                        },
+                        NavLink {
                             href: "/requests".into(),
                             label: "Your requests".into(),
                         },
@@ -229,6 +233,10 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                 Role::Mentor => (
                     "Mentees find you when your profile offers places. Answer their requests before they expire; a reason for declining stays with you.",
                     vec![
+                        NavLink {
+                            href: "/relationships".into(),
+                            label: "Your mentees".into(),
+                        },
                         NavLink {
                             href: "/requests".into(),
                             label: "Requests to you".into(),
@@ -250,6 +258,10 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                             href: format!("/i/{}/reports/time-to-match", inst.slug),
                             label: "Time to match".into(),
                         },
+                        NavLink {
+                            href: format!("/i/{}/reports/endings", inst.slug),
+                            label: "Why relationships end".into(),
+                        },
                     ]
                     .into_iter()
                     .chain(unit_links(g.unit))
@@ -261,7 +273,13 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                 ),
                 Role::Evaluator => (
                     "You work on de-identified aggregates: counts under five are suppressed.",
-                    unit_links(UnitScope::Institution),
+                    unit_links(UnitScope::Institution)
+                        .into_iter()
+                        .chain([NavLink {
+                            href: format!("/i/{}/reports/endings", inst.slug),
+                            label: "Why relationships end".into(),
+                        }])
+                        .collect(),
                 ),
                 Role::InstitutionAdmin => (
                     "You manage accounts and roles for the institution and can read its audit log.",

@@ -5,10 +5,11 @@ mod account;
 mod admin;
 mod directory;
 mod mentoring;
+mod relationships;
 mod rounds;
 
 pub(crate) use mentoring::program_institution;
-pub(crate) use rounds::{AdjustForm, NewRoundForm, round_id, round_institution};
+pub(crate) use rounds::{AdjustForm, NewRoundForm, names, round_id, round_institution};
 
 use askama::Template;
 use axum::Router;
@@ -47,6 +48,24 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/i/{slug}/reports/time-to-match",
             get(mentoring::time_to_match),
         ),
+        (
+            "GET",
+            "/i/{slug}/reports/endings",
+            get(relationships::endings_report),
+        ),
+        ("GET", "/relationships", get(relationships::list)),
+        ("GET", "/relationships/{id}", get(relationships::show)),
+        (
+            "POST",
+            "/relationships/{id}/complete",
+            post(relationships::complete),
+        ),
+        (
+            "GET",
+            "/relationships/{id}/end",
+            get(relationships::end_page),
+        ),
+        ("POST", "/relationships/{id}/end", post(relationships::end)),
         ("GET", "/rounds", get(rounds::list)),
         ("POST", "/rounds", post(rounds::create)),
         ("GET", "/rounds/{id}", get(rounds::show)),
@@ -185,6 +204,10 @@ impl Nav {
                 });
             }
             if let Some(person) = p.person {
+                links.push(NavLink {
+                    href: "/relationships".into(),
+                    label: "Relationships".into(),
+                });
                 links.push(NavLink {
                     href: "/requests".into(),
                     label: "Requests".into(),

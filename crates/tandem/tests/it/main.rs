@@ -8,6 +8,7 @@ mod http;
 mod import;
 mod matrix;
 mod mentoring;
+mod relationships;
 mod schema;
 mod support;
 mod tenancy;

@@ -615,6 +615,112 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
             ("*", "404"),
         ],
     ),
+    // Relationships: "own" is the mentee's with the mentor, "paired" the
+    // mentor's with another mentee (ended by that mentee with a private
+    // reason), "unrelated" a pair of two others. Cells run in order, so the
+    // mentee proposes completion, then ends their own; the mentor then
+    // finds both ended.
+    ("GET /relationships", &[("anonymous", "303"), ("*", "200")]),
+    (
+        "GET /relationships/{id}",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/complete",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "303 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /relationships/{id}/end",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "303 303 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/end",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "303 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /i/{slug}/reports/endings",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "403 | 404"),
+            ("mentor", "403 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "403 | 404"),
+            ("evaluator", "200 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
+    (
+        "GET /api/v1/me/relationships",
+        &[("anonymous", "401"), ("*", "200")],
+    ),
+    (
+        "GET /api/v1/relationships/{id}",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/relationships/{id}/complete",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/relationships/{id}/end",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/institutions/{slug}/reports/endings",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "403 | 404"),
+            ("mentor", "403 | 404"),
+            ("facilitator", "200 | 404"),
+            ("leader", "403 | 404"),
+            ("evaluator", "200 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
     (
         "GET /api/v1/institutions/{slug}/reports/time-to-match",
         &[
@@ -687,6 +793,8 @@ struct World {
     tokens: BTreeMap<(String, String), String>,
     /// Username -> account id.
     accounts: BTreeMap<String, String>,
+    /// Per institution and relation: a relationship id.
+    relationships: BTreeMap<(String, String), String>,
 }
 
 async fn build(t: &TestContext) -> World {
@@ -802,13 +910,85 @@ async fn build(t: &TestContext) -> World {
             accounts.insert(a.username, a.id.to_string());
         }
     }
+    let mut relationships = BTreeMap::new();
+    for slug in ["north", "south"] {
+        let institution = tandem_store::institutions::by_slug(&t.db, slug)
+            .await
+            .expect("query")
+            .expect("exists");
+        let person = |code: &str| -> tandem_domain::PersonId {
+            people[&(slug.to_string(), code.to_string())]
+                .parse()
+                .expect("person id")
+        };
+        for (relation, mentee, mentor) in [
+            ("own", "MENTEE", "MENTOR"),
+            ("paired", "PAIRED", "MENTOR"),
+            ("unrelated", "OTHER", "PAIRED"),
+        ] {
+            let id = active_pair(&t.db, &institution, person(mentee), person(mentor)).await;
+            relationships.insert((slug.to_string(), relation.to_string()), id.to_string());
+        }
+        // The paired relationship ended with a private reason nobody but
+        // its author (who has no account here) may ever read.
+        let paired = relationships[&(slug.to_string(), "paired".to_string())]
+            .parse()
+            .expect("id");
+        let input = tandem_core::relationships::EndingInput {
+            factors: vec![tandem_domain::FailureFactor::Competition],
+            note: canary(slug, "ENDNOTE"),
+            keep_apart: false,
+        };
+        tandem_core::relationships::end(
+            &t.db,
+            &institution,
+            paired,
+            person("PAIRED"),
+            &input,
+            tandem_store::microsecond_now(),
+        )
+        .await
+        .expect("end the paired relationship");
+    }
     World {
         app,
         people,
         divisions,
         tokens: BTreeMap::new(),
         accounts,
+        relationships,
     }
+}
+
+/// An active relationship stored directly.
+async fn active_pair(
+    db: &tandem_store::Db,
+    institution: &tandem_domain::Institution,
+    mentee: tandem_domain::PersonId,
+    mentor: tandem_domain::PersonId,
+) -> tandem_domain::MentorshipId {
+    let now = tandem_store::microsecond_now();
+    let m = tandem_domain::Mentorship {
+        id: tandem_domain::MentorshipId::new_random(),
+        mentee_id: mentee,
+        mentor_id: mentor,
+        role: tandem_domain::MentorRole::Primary,
+        origin: tandem_domain::MentorshipOrigin::Round,
+        status: tandem_domain::MentorshipStatus::Active,
+        proposed_at: now,
+        started_at: Some(now),
+    };
+    let mut tx = db.begin().await.expect("tx");
+    tandem_store::mentoring::insert_mentorship(
+        &mut tx,
+        &tandem_store::InstitutionScope::of(institution),
+        &m,
+        None,
+    )
+    .await
+    .expect("insert a pair");
+    tx.commit().await.expect("commit");
+    m.id
 }
 
 fn username(actor: &str, slug: &str) -> String {
@@ -870,7 +1050,14 @@ fn path_for(
         .get(&account_owner)
         .cloned()
         .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into());
-    let id = if route_path.contains("/admin/accounts/") {
+    let relationship = world
+        .relationships
+        .get(&(slug.to_string(), relation.to_string()))
+        .cloned()
+        .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into());
+    let id = if route_path.contains("/relationships/") {
+        relationship
+    } else if route_path.contains("/admin/accounts/") {
         account
     } else if route_path.contains("/divisions/") {
         division
@@ -938,9 +1125,15 @@ async fn run_matrix(t: TestContext) {
     }
     let mut cells = 0usize;
     let mut failures = Vec::new();
+    // Employee ids, and the private note of an ending nobody here wrote.
     let all_canaries: Vec<String> = ["north", "south"]
         .iter()
-        .flat_map(|s| PEOPLE.iter().map(move |(code, _, _)| canary(s, code)))
+        .flat_map(|s| {
+            PEOPLE
+                .iter()
+                .map(move |(code, _, _)| canary(s, code))
+                .chain([canary(s, "ENDNOTE")])
+        })
         .collect();
 
     for own_slug in ["north", "south"] {

@@ -1,0 +1,107 @@
+//! What the relationship pages and API share: resolving a relationship
+//! for the caller under the policy. A relationship of another institution
+//! (or none) is 404; one of the caller's institution that they are not a
+//! side of is refused by the policy (403, audited) whatever their role:
+//! no chair, director or facilitator reads a pair's agreement or notes.
+
+use serde::Deserialize;
+use tandem_core::policy::{Action, Target};
+use tandem_core::relationships::{EndingInput, Mine};
+use tandem_domain::{FailureFactor, Institution, MentorshipId};
+use tandem_store::InstitutionScope;
+
+use crate::authz::authorize;
+use crate::guard::Actor;
+use crate::{AppError, AppState};
+
+/// Parses a relationship id from a path; anything else is 404.
+pub fn relationship_id(raw: &str) -> Result<MentorshipId, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The caller's institution and their side of relationship `raw_id`,
+/// after the policy allowed them to take part in it.
+pub async fn my_relationship(
+    state: &AppState,
+    actor: &Actor,
+    raw_id: &str,
+) -> Result<(Institution, Mine), AppError> {
+    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
+    let id = relationship_id(raw_id)?;
+    let scope = InstitutionScope::of(&institution);
+    let relationship = tandem_store::relationships::get(&state.db, &scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authorize(
+        state,
+        actor,
+        Action::TakePartInRelationship,
+        Target::relationship(
+            institution.id,
+            relationship.mentee_id,
+            relationship.mentor_id,
+        ),
+    )
+    .await?;
+    let person = actor.0.person.ok_or(AppError::NotFound)?;
+    let side = relationship.side_of(person).ok_or(AppError::NotFound)?;
+    Ok((institution, Mine { relationship, side }))
+}
+
+/// The ending form as it arrives from a page or as JSON.
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+pub struct EndingForm {
+    /// Failure factor codes that apply (private).
+    #[serde(default)]
+    pub factors: Vec<String>,
+    /// A private note only the author will ever see.
+    #[serde(default)]
+    pub note: String,
+    /// True (or "yes" from a page): never match the two again.
+    #[serde(default, deserialize_with = "yes_or_bool")]
+    pub keep_apart: bool,
+}
+
+fn yes_or_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match Raw::deserialize(d)? {
+        Raw::Bool(b) => b,
+        Raw::Text(t) => matches!(t.as_str(), "yes" | "true" | "on"),
+    })
+}
+
+impl EndingForm {
+    /// Reads a page's form body, where `factors` may repeat.
+    pub fn from_form(body: &[u8]) -> EndingForm {
+        let mut form = EndingForm::default();
+        for (key, value) in form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "factors" => form.factors.push(value.into_owned()),
+                "note" => form.note = value.into_owned(),
+                "keep_apart" => form.keep_apart = value == "yes",
+                _ => {}
+            }
+        }
+        form
+    }
+
+    /// Parses the factor codes; an unknown one is a 400 naming it.
+    pub fn input(&self) -> Result<EndingInput, AppError> {
+        let factors = self
+            .factors
+            .iter()
+            .filter(|f| !f.trim().is_empty())
+            .map(|f| FailureFactor::parse(f))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(EndingInput {
+            factors,
+            note: self.note.clone(),
+            keep_apart: self.keep_apart,
+        })
+    }
+}
