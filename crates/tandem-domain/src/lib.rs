@@ -10,6 +10,7 @@ pub mod ids;
 pub mod mentoring;
 pub mod person;
 pub mod relationship;
+pub mod workdays;
 
 pub use access::{Grant, Role, UnitScope};
 pub use ids::{
