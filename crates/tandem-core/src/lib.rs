@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod mentoring;

@@ -12,6 +12,7 @@ pub mod meeting;
 pub mod mentoring;
 pub mod person;
 pub mod relationship;
+pub mod workdays;
 
 pub use access::{Grant, Role, UnitScope};
 pub use ids::{
