@@ -8,6 +8,7 @@
 //! institution are only reachable through an [`InstitutionScope`].
 
 pub mod accounts;
+pub mod agreements;
 pub mod audit;
 mod db;
 pub mod institutions;

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use serde::Serialize;
 use tandem_core::policy::{Action, Target};
-use tandem_core::relationships::{self, EndingReasons, Mine};
+use tandem_core::relationships::{self, EndingReasons, Mine, agreement};
 use tandem_domain::relationship::Action as Step;
 use tandem_domain::{Relationship, RelationshipState, Side};
 use tandem_store::InstitutionScope;
@@ -30,6 +30,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(complete_relationship))
         .routes(routes!(end_relationship))
         .routes(routes!(ending_report))
+        .routes(routes!(get_agreement, write_agreement))
+        .routes(routes!(sign_agreement))
 }
 
 /// A relationship as one of its sides sees it.
@@ -241,5 +243,128 @@ async fn ending_report(
     .await?;
     Ok(Json(
         relationships::ending_reasons(&state.db, &scope).await?,
+    ))
+}
+
+/// A relationship's agreement: the newest version first, and the program's
+/// template new versions start from.
+#[derive(Serialize, ToSchema)]
+pub struct AgreementDto {
+    #[schema(value_type = Vec<Object>)]
+    pub versions: Vec<tandem_core::relationships::agreement::Agreement>,
+    #[schema(value_type = Object)]
+    pub template: tandem_domain::agreement::AgreementTerms,
+}
+
+#[utoipa::path(get, path = "/relationships/{id}/agreement", tag = "relationships",
+    params(("id" = String, Path, description = "The relationship's id")),
+    responses(
+        (status = 200, description = "Every version, newest first, with signatures and review date", body = AgreementDto),
+        (status = 403, description = "The caller is not one of its two sides", body = ErrorBody),
+        (status = 404, description = "No such relationship", body = ErrorBody)))]
+async fn get_agreement(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+) -> Result<Json<AgreementDto>, AppError> {
+    let (institution, mine) = my_relationship(&state, &actor, &id).await?;
+    let scope = InstitutionScope::of(&institution);
+    Ok(Json(AgreementDto {
+        versions: agreement::history(&state.db, &scope, mine.relationship.id).await?,
+        template: agreement::template(&state.db, &scope).await?,
+    }))
+}
+
+/// New terms. The no-fault exit clause is always the program's.
+#[derive(serde::Deserialize, ToSchema)]
+pub struct TermsDto {
+    pub goals: String,
+    /// monthly, every_two_months, quarterly or twice_a_year.
+    pub cadence: String,
+    #[serde(default)]
+    pub contact_between: String,
+    #[serde(default)]
+    pub mentee_expects: String,
+    #[serde(default)]
+    pub mentor_expects: String,
+    #[serde(default)]
+    pub authorship: String,
+    #[serde(default)]
+    pub confidentiality: String,
+    pub review_turnaround_days: u8,
+}
+
+#[utoipa::path(post, path = "/relationships/{id}/agreement", tag = "relationships",
+    params(("id" = String, Path, description = "The relationship's id")),
+    request_body = TermsDto,
+    responses(
+        (status = 200, description = "Stored as a new version, unsigned; both sign it next", body = Object),
+        (status = 400, description = "A field is invalid (named), or the relationship is not active", body = ErrorBody),
+        (status = 403, description = "The caller is not one of its two sides", body = ErrorBody),
+        (status = 404, description = "No such relationship", body = ErrorBody)))]
+async fn write_agreement(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<tandem_core::relationships::agreement::Agreement>, AppError> {
+    let (institution, mine) = my_relationship(&state, &actor, &id).await?;
+    let dto: TermsDto = json_body(&body)?;
+    let terms = tandem_domain::agreement::AgreementTerms {
+        goals: dto.goals,
+        cadence: tandem_domain::agreement::Cadence::parse(&dto.cadence)?,
+        contact_between: dto.contact_between,
+        mentee_expects: dto.mentee_expects,
+        mentor_expects: dto.mentor_expects,
+        authorship: dto.authorship,
+        confidentiality: dto.confidentiality,
+        review_turnaround_days: dto.review_turnaround_days,
+        exit_clause: String::new(),
+    };
+    Ok(Json(
+        agreement::write(
+            &state.db,
+            &institution,
+            mine.relationship.id,
+            mine.relationship.person(mine.side),
+            terms,
+            state.auth.clock.now(),
+        )
+        .await?,
+    ))
+}
+
+/// The version the caller read and signs.
+#[derive(serde::Deserialize, ToSchema)]
+pub struct SignDto {
+    pub version: i32,
+}
+
+#[utoipa::path(post, path = "/relationships/{id}/agreement/sign", tag = "relationships",
+    params(("id" = String, Path, description = "The relationship's id")),
+    request_body = SignDto,
+    responses(
+        (status = 200, description = "Signed; the agreement as it now stands", body = Object),
+        (status = 400, description = "Not the newest version, or the relationship is not active", body = ErrorBody),
+        (status = 403, description = "The caller is not one of its two sides", body = ErrorBody),
+        (status = 404, description = "No such relationship", body = ErrorBody)))]
+async fn sign_agreement(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<tandem_core::relationships::agreement::Agreement>, AppError> {
+    let (institution, mine) = my_relationship(&state, &actor, &id).await?;
+    let dto: SignDto = json_body(&body)?;
+    Ok(Json(
+        agreement::sign(
+            &state.db,
+            &institution,
+            mine.relationship.id,
+            mine.relationship.person(mine.side),
+            dto.version,
+            state.auth.clock.now(),
+        )
+        .await?,
     ))
 }

@@ -72,6 +72,21 @@ pub const ROUTES: &[RouteSpec] = &[
         "/relationships/{id}/end",
         Policy(TakePartInRelationship),
     ),
+    r(
+        "GET",
+        "/relationships/{id}/agreement",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/agreement",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/agreement/sign",
+        Policy(TakePartInRelationship),
+    ),
     r("GET", "/rounds", Policy(RunRounds)),
     r("POST", "/rounds", Policy(RunRounds)),
     r("GET", "/rounds/{id}", Policy(RunRounds)),
@@ -207,6 +222,21 @@ pub const ROUTES: &[RouteSpec] = &[
     r(
         "POST",
         "/api/v1/relationships/{id}/end",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "GET",
+        "/api/v1/relationships/{id}/agreement",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/api/v1/relationships/{id}/agreement",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/api/v1/relationships/{id}/agreement/sign",
         Policy(TakePartInRelationship),
     ),
     r(

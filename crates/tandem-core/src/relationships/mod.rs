@@ -6,6 +6,7 @@
 //! five endings up), a mentee is offered new suggestions at once, and
 //! either side may ask not to be matched again.
 
+pub mod agreement;
 pub mod ending;
 
 use tandem_domain::relationship::{Action, apply};

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod agreement;
 mod directory;
 mod mentoring;
 mod relationships;
@@ -66,6 +67,17 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             get(relationships::end_page),
         ),
         ("POST", "/relationships/{id}/end", post(relationships::end)),
+        ("GET", "/relationships/{id}/agreement", get(agreement::show)),
+        (
+            "POST",
+            "/relationships/{id}/agreement",
+            post(agreement::write),
+        ),
+        (
+            "POST",
+            "/relationships/{id}/agreement/sign",
+            post(agreement::sign),
+        ),
         ("GET", "/rounds", get(rounds::list)),
         ("POST", "/rounds", post(rounds::create)),
         ("GET", "/rounds/{id}", get(rounds::show)),

@@ -135,6 +135,8 @@ struct ShowTemplate {
     /// The caller's own private reason, if they ended it and gave one.
     my_reason: Option<(Vec<&'static str>, String)>,
     next_mentors: Vec<NextMentor>,
+    /// One line on the agreement's state, for the caller.
+    agreement: String,
     flash: Option<&'static str>,
 }
 
@@ -186,6 +188,22 @@ pub async fn show(
     } else {
         vec![]
     };
+    let versions = tandem_core::relationships::agreement::history(&state.db, &scope, r.id).await?;
+    let agreement = match versions.first() {
+        None => "Not written yet: start with your goals and how often you will meet.".into(),
+        Some(a) if a.in_force() => format!(
+            "Version {} is in force; to be revisited on {}.",
+            a.version, a.review_on
+        ),
+        Some(a) if !a.signed_by(mine.side) => {
+            format!("Version {} is waiting for your signature.", a.version)
+        }
+        Some(a) => format!(
+            "Version {} is waiting for {}'s signature.",
+            a.version,
+            name(other)
+        ),
+    };
     let flash = match q.done.as_deref() {
         Some("ended") => Some(
             "The relationship has ended. The other side got a neutral notice; your reasons stay with you.",
@@ -213,6 +231,7 @@ pub async fn show(
         completion_by_other: proposer == Some(mine.side.other().party()),
         my_reason,
         next_mentors,
+        agreement,
         flash,
     }))
 }

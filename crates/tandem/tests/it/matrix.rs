@@ -661,6 +661,68 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
             ("*", "403 | 404"),
         ],
     ),
+    // The agreement: by then the mentee has ended their own relationship,
+    // so both sides may read it and neither may change or sign it.
+    (
+        "GET /relationships/{id}/agreement",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/agreement",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/agreement/sign",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/relationships/{id}/agreement",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/relationships/{id}/agreement",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/relationships/{id}/agreement/sign",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
     (
         "GET /i/{slug}/reports/endings",
         &[

@@ -390,3 +390,128 @@ dual_test!(
         }
     }
 );
+
+/// The location a form post redirected to.
+fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}
+
+const GOALS: &str = "Submit a first R01 within two years";
+
+fn terms<'a>(goals: &'a str, cadence: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("goals", goals),
+        ("cadence", cadence),
+        ("contact_between", "E-mail"),
+        ("mentee_expects", "Honest advice"),
+        ("mentor_expects", "An agenda"),
+        ("authorship", "Agreed before the work starts"),
+        ("confidentiality", "Between us"),
+        ("review_turnaround_days", "10"),
+    ]
+}
+
+dual_test!(
+    both_sign_the_agreement_and_every_change_is_signed_again,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let id = pair(&t.db, &north, ids[0], ids[1], true).await;
+        let app = t.spawn_app().await;
+        let me = app.sign_in("mentee@north", TEST_PASSWORD).await;
+        let mentor = app.sign_in("mentor@north", TEST_PASSWORD).await;
+        let path = format!("/relationships/{id}/agreement");
+        let blank = me.get(&path).await.text().await.expect("page");
+        assert!(blank.contains("Write your agreement"), "{blank}");
+        assert!(blank.contains("without giving a reason"), "the exit clause");
+
+        // No goals: refused, naming the field, and nothing stored.
+        let refused = me.post(&path, &terms("", "quarterly")).await;
+        assert_eq!(refused.status(), 400);
+        assert!(refused.text().await.expect("page").contains("goals"));
+        let scope = InstitutionScope::of(&north);
+        assert!(
+            tandem_core::relationships::agreement::history(&t.db, &scope, id)
+                .await
+                .expect("history")
+                .is_empty()
+        );
+        let weekly = me.post(&path, &terms(GOALS, "weekly")).await;
+        assert_eq!(weekly.status(), 400, "outside the study's range");
+
+        let written = me.post(&path, &terms(GOALS, "quarterly")).await;
+        assert_eq!(written.status(), 303);
+        let page = me.get(&path).await.text().await.expect("page");
+        assert!(page.contains("Version 1") && page.contains("Waiting for signatures"));
+        assert_eq!(
+            me.post(&format!("{path}/sign"), &[("version", "1")])
+                .await
+                .status(),
+            303
+        );
+        let news = mentor.get("/requests").await.text().await.expect("news");
+        assert!(news.contains("wrote version 1"), "{news}");
+        mentor
+            .post(&format!("{path}/sign"), &[("version", "1")])
+            .await;
+        let page = mentor.get(&path).await.text().await.expect("page");
+        assert!(page.contains("In force"), "{page}");
+        let news = me.get("/requests").await.text().await.expect("news");
+        assert!(news.contains("your agreement is in force"), "{news}");
+
+        // The mentor changes the cadence: a new version both sign again.
+        let changed = mentor.post(&path, &terms(GOALS, "monthly")).await;
+        assert_eq!(changed.status(), 303);
+        let stale = me.post(&format!("{path}/sign"), &[("version", "1")]).await;
+        assert_eq!(stale.status(), 400, "signing what was replaced is refused");
+        me.post(&format!("{path}/sign"), &[("version", "2")]).await;
+        let history = tandem_core::relationships::agreement::history(&t.db, &scope, id)
+            .await
+            .expect("history");
+        assert_eq!(history.len(), 2);
+        assert!(!history[0].in_force(), "the mentor has not signed v2 yet");
+        assert!(history[1].in_force(), "v1 keeps both signatures");
+        assert_eq!(
+            history[0].terms.cadence,
+            tandem_domain::agreement::Cadence::Monthly
+        );
+
+        // The API reads the same, and refuses a bad cadence by name.
+        let api = mentor
+            .get(&format!("/api/v1/relationships/{id}/agreement"))
+            .await
+            .json::<serde_json::Value>()
+            .await
+            .expect("json");
+        assert_eq!(api["versions"].as_array().map(Vec::len), Some(2));
+        let bad = mentor
+            .client
+            .post(app.url(&format!("/api/v1/relationships/{id}/agreement")))
+            .header("x-csrf-token", &mentor.csrf)
+            .json(&serde_json::json!({"goals": GOALS, "cadence": "weekly", "review_turnaround_days": 10}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(bad.status(), 400);
+        assert!(bad.text().await.expect("body").contains("cadence"));
+
+        // A year on, both are asked to continue or rematch.
+        mentor
+            .post(&format!("{path}/sign"), &[("version", "2")])
+            .await;
+        app.clock.advance(time::Duration::days(366));
+        // (A year on, sessions have long expired: sign in again.)
+        let me = app.sign_in("mentee@north", TEST_PASSWORD).await;
+        let page = me.get(&path).await.text().await.expect("page");
+        assert!(page.contains("A year has passed"), "{page}");
+        // Once it has ended, the agreement is read-only.
+        me.post(&format!("/relationships/{id}/end"), &[]).await;
+        let late = me.post(&path, &terms(GOALS, "monthly")).await;
+        assert_eq!(late.status(), 400);
+        assert_eq!(location(&late), "");
+    }
+);
