@@ -105,3 +105,52 @@ impl EndingForm {
         })
     }
 }
+
+/// The caller's institution, their side of the relationship, and the
+/// meeting `raw_id`, after the policy allowed them to take part in the
+/// relationship it belongs to.
+pub async fn my_meeting(
+    state: &AppState,
+    actor: &Actor,
+    raw_id: &str,
+) -> Result<(Institution, Mine, tandem_domain::meeting::Meeting), AppError> {
+    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
+    let id: tandem_domain::MeetingId = raw_id.parse().map_err(|_| AppError::NotFound)?;
+    let meeting = tandem_store::meetings::get(&state.db, &InstitutionScope::of(&institution), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (institution, mine) =
+        my_relationship(state, actor, &meeting.mentorship_id.to_string()).await?;
+    Ok((institution, mine, meeting))
+}
+
+/// The same for an action item.
+pub async fn my_action(
+    state: &AppState,
+    actor: &Actor,
+    raw_id: &str,
+) -> Result<(Institution, Mine, tandem_domain::meeting::ActionItem), AppError> {
+    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
+    let id: tandem_domain::ActionItemId = raw_id.parse().map_err(|_| AppError::NotFound)?;
+    let item = tandem_store::meetings::action(&state.db, &InstitutionScope::of(&institution), id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (institution, mine) =
+        my_relationship(state, actor, &item.mentorship_id.to_string()).await?;
+    Ok((institution, mine, item))
+}
+
+/// A date and time typed into a form ("2026-12-02" and "15:00"), as UTC.
+pub fn parse_slot_time(date: &str, clock: &str) -> Result<time::OffsetDateTime, AppError> {
+    let day = time::Date::parse(
+        date.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| AppError::BadRequest("date: expected a date like 2026-12-02".into()))?;
+    let at = time::Time::parse(
+        clock.trim(),
+        time::macros::format_description!("[hour]:[minute]"),
+    )
+    .map_err(|_| AppError::BadRequest("time: expected a time like 15:00".into()))?;
+    Ok(day.with_time(at).assume_utc())
+}

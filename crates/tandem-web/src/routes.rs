@@ -87,6 +87,58 @@ pub const ROUTES: &[RouteSpec] = &[
         "/relationships/{id}/agreement/sign",
         Policy(TakePartInRelationship),
     ),
+    r(
+        "POST",
+        "/relationships/{id}/meetings",
+        Policy(TakePartInRelationship),
+    ),
+    r("GET", "/meetings/{id}", Policy(TakePartInRelationship)),
+    r(
+        "POST",
+        "/meetings/{id}/reschedule",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/meetings/{id}/cancel",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/meetings/{id}/agenda",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/meetings/{id}/notes",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/meetings/{id}/recap",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/meetings/{id}/confirm",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/meetings/{id}/actions",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "GET",
+        "/meetings/{id}/calendar.ics",
+        Policy(TakePartInRelationship),
+    ),
+    r("POST", "/actions/{id}/done", Policy(TakePartInRelationship)),
+    r("GET", "/calendar", SignedIn),
+    r("POST", "/calendar/feed", SignedIn),
+    r("POST", "/calendar/feed/revoke", SignedIn),
+    // Opened by calendar apps with the secret token alone.
+    r("GET", "/calendar/feed/{token}", Public),
     r("GET", "/rounds", Policy(RunRounds)),
     r("POST", "/rounds", Policy(RunRounds)),
     r("GET", "/rounds/{id}", Policy(RunRounds)),

@@ -8,6 +8,8 @@
 
 pub mod agreement;
 pub mod ending;
+pub mod feed;
+pub mod meetings;
 
 use tandem_domain::relationship::{Action, apply};
 use tandem_domain::{

@@ -91,3 +91,14 @@ CREATE TABLE action_items (
     created_at          TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX action_items_mentorship ON action_items (mentorship_id, done_at);
+
+-- Each person's private calendar feed (iCalendar) of their meetings and
+-- review dates. The URL carries a random token; only its hash is kept, and
+-- making a new one revokes the old.
+CREATE TABLE calendar_feeds (
+    person_id           UUID PRIMARY KEY NOT NULL,
+    institution_id      UUID NOT NULL,
+    token_hash          TEXT NOT NULL UNIQUE,
+    created_at          TIMESTAMPTZ NOT NULL,
+    FOREIGN KEY (institution_id, person_id) REFERENCES people (institution_id, id)
+);

@@ -4,7 +4,9 @@
 mod account;
 mod admin;
 mod agreement;
+mod calendar;
 mod directory;
+mod meetings;
 mod mentoring;
 mod relationships;
 mod rounds;
@@ -78,6 +80,29 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/relationships/{id}/agreement/sign",
             post(agreement::sign),
         ),
+        (
+            "POST",
+            "/relationships/{id}/meetings",
+            post(meetings::schedule),
+        ),
+        ("GET", "/meetings/{id}", get(meetings::show)),
+        (
+            "POST",
+            "/meetings/{id}/reschedule",
+            post(meetings::reschedule),
+        ),
+        ("POST", "/meetings/{id}/cancel", post(meetings::cancel)),
+        ("POST", "/meetings/{id}/agenda", post(meetings::agenda)),
+        ("POST", "/meetings/{id}/notes", post(meetings::notes)),
+        ("POST", "/meetings/{id}/recap", post(meetings::recap)),
+        ("POST", "/meetings/{id}/confirm", post(meetings::confirm)),
+        ("POST", "/meetings/{id}/actions", post(meetings::add_action)),
+        ("GET", "/meetings/{id}/calendar.ics", get(meetings::ics)),
+        ("POST", "/actions/{id}/done", post(meetings::action_done)),
+        ("GET", "/calendar", get(calendar::show)),
+        ("POST", "/calendar/feed", post(calendar::renew)),
+        ("POST", "/calendar/feed/revoke", post(calendar::revoke)),
+        ("GET", "/calendar/feed/{token}", get(calendar::serve_feed)),
         ("GET", "/rounds", get(rounds::list)),
         ("POST", "/rounds", post(rounds::create)),
         ("GET", "/rounds/{id}", get(rounds::show)),

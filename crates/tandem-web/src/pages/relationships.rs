@@ -137,7 +137,18 @@ struct ShowTemplate {
     next_mentors: Vec<NextMentor>,
     /// One line on the agreement's state, for the caller.
     agreement: String,
+    meetings: Vec<MeetingRow>,
+    suggested_date: String,
+    open_items: Vec<super::meetings::ItemRow>,
     flash: Option<&'static str>,
+}
+
+/// A meeting in the relationship's list.
+pub struct MeetingRow {
+    pub id: String,
+    pub when: String,
+    pub status: &'static str,
+    pub note: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -204,6 +215,41 @@ pub async fn show(
             name(other)
         ),
     };
+    let all_meetings = tandem_store::meetings::of_relationship(&state.db, &scope, r.id).await?;
+    let now = state.auth.clock.now();
+    let cadence = versions.first().map(|a| a.terms.cadence);
+    let suggested_date =
+        tandem_core::relationships::meetings::suggested_start(&all_meetings, cadence, now)
+            .date()
+            .to_string();
+    let meetings: Vec<MeetingRow> = all_meetings
+        .iter()
+        .rev()
+        .map(|m| MeetingRow {
+            id: m.id.to_string(),
+            when: tandem_core::relationships::meetings::when(m.starts_at),
+            status: m.status.label(),
+            note: if m.recap_confirmed() {
+                "recap confirmed"
+            } else if m.recap_written_at.is_some() {
+                "recap waiting for the mentor"
+            } else if m.status == tandem_domain::meeting::MeetingStatus::Scheduled
+                && m.agenda.is_empty()
+            {
+                "no agenda yet"
+            } else {
+                ""
+            },
+        })
+        .collect();
+    let today = now.date();
+    let other_label = name(other);
+    let open_items = tandem_store::meetings::actions_of(&state.db, &scope, r.id)
+        .await?
+        .iter()
+        .filter(|a| a.is_open())
+        .map(|a| super::meetings::item_row(a, today, mine.side, &other_label))
+        .collect();
     let flash = match q.done.as_deref() {
         Some("ended") => Some(
             "The relationship has ended. The other side got a neutral notice; your reasons stay with you.",
@@ -232,6 +278,9 @@ pub async fn show(
         my_reason,
         next_mentors,
         agreement,
+        meetings,
+        suggested_date,
+        open_items,
         flash,
     }))
 }

@@ -7,6 +7,7 @@ mod demo;
 mod http;
 mod import;
 mod matrix;
+mod meetings;
 mod mentoring;
 mod relationships;
 mod schema;

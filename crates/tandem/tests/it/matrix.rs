@@ -723,6 +723,143 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
             ("*", "403 | 404"),
         ],
     ),
+    // Meetings and action items: by then the mentee has ended their own
+    // relationship, so both sides may read and neither may change them.
+    (
+        "POST /relationships/{id}/meetings",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /meetings/{id}",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /meetings/{id}/reschedule",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /meetings/{id}/cancel",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /meetings/{id}/agenda",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /meetings/{id}/notes",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /meetings/{id}/recap",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /meetings/{id}/confirm",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /meetings/{id}/actions",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /meetings/{id}/calendar.ics",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /actions/{id}/done",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    ("GET /calendar", &[("anonymous", "303"), ("*", "200")]),
+    (
+        "POST /calendar/feed",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "200"),
+            ("mentor", "200"),
+            ("facilitator", "200"),
+            ("leader", "200"),
+            ("*", "404"),
+        ],
+    ),
+    (
+        "POST /calendar/feed/revoke",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "303"),
+            ("mentor", "303"),
+            ("facilitator", "303"),
+            ("leader", "303"),
+            ("*", "404"),
+        ],
+    ),
+    // The literal "{token}" is no one's token.
+    ("GET /calendar/feed/{token}", &[("*", "404")]),
     (
         "GET /i/{slug}/reports/endings",
         &[
@@ -855,8 +992,11 @@ struct World {
     tokens: BTreeMap<(String, String), String>,
     /// Username -> account id.
     accounts: BTreeMap<String, String>,
-    /// Per institution and relation: a relationship id.
+    /// Per institution and relation: a relationship id, one of its
+    /// meetings and one of its action items.
     relationships: BTreeMap<(String, String), String>,
+    meetings: BTreeMap<(String, String), String>,
+    actions: BTreeMap<(String, String), String>,
 }
 
 async fn build(t: &TestContext) -> World {
@@ -973,6 +1113,8 @@ async fn build(t: &TestContext) -> World {
         }
     }
     let mut relationships = BTreeMap::new();
+    let mut meetings = BTreeMap::new();
+    let mut actions = BTreeMap::new();
     for slug in ["north", "south"] {
         let institution = tandem_store::institutions::by_slug(&t.db, slug)
             .await
@@ -990,6 +1132,69 @@ async fn build(t: &TestContext) -> World {
         ] {
             let id = active_pair(&t.db, &institution, person(mentee), person(mentor)).await;
             relationships.insert((slug.to_string(), relation.to_string()), id.to_string());
+        }
+        // Each pair has met; the agenda (written by its mentee) is a canary
+        // only the two sides may read.
+        for (relation, mentee, agenda) in [
+            ("own", "MENTEE", "AGENDAOWN"),
+            ("paired", "PAIRED", "AGENDAPAIR"),
+            ("unrelated", "OTHER", "AGENDAOTHER"),
+        ] {
+            let rel_id: tandem_domain::MentorshipId = relationships
+                [&(slug.to_string(), relation.to_string())]
+                .parse()
+                .expect("id");
+            let scope = tandem_store::InstitutionScope::of(&institution);
+            let now = tandem_store::microsecond_now();
+            let mine = tandem_core::relationships::mine(&t.db, &scope, rel_id, person(mentee))
+                .await
+                .expect("mine");
+            let slot = tandem_core::relationships::meetings::Slot {
+                starts_at: now + time::Duration::days(7),
+                minutes: 60,
+                place: String::new(),
+            };
+            let m = tandem_core::relationships::meetings::schedule(
+                &t.db,
+                &institution,
+                &mine,
+                &slot,
+                now,
+            )
+            .await
+            .expect("schedule");
+            tandem_core::relationships::meetings::update(
+                &t.db,
+                &institution,
+                &mine,
+                &m,
+                tandem_core::relationships::meetings::Change::Agenda {
+                    agenda: canary(slug, agenda),
+                    timelines: String::new(),
+                },
+                now,
+            )
+            .await
+            .expect("agenda");
+            let item = tandem_core::relationships::meetings::add_action(
+                &t.db,
+                &institution,
+                &mine,
+                tandem_core::relationships::meetings::NewAction {
+                    meeting: Some(m.id),
+                    description: "Send the draft".into(),
+                    owner: tandem_domain::Side::Mentee,
+                    due_on: None,
+                },
+                now,
+            )
+            .await
+            .expect("action");
+            meetings.insert((slug.to_string(), relation.to_string()), m.id.to_string());
+            actions.insert(
+                (slug.to_string(), relation.to_string()),
+                item.id.to_string(),
+            );
         }
         // The paired relationship ended with a private reason nobody but
         // its author (who has no account here) may ever read.
@@ -1019,6 +1224,8 @@ async fn build(t: &TestContext) -> World {
         tokens: BTreeMap::new(),
         accounts,
         relationships,
+        meetings,
+        actions,
     }
 }
 
@@ -1117,7 +1324,16 @@ fn path_for(
         .get(&(slug.to_string(), relation.to_string()))
         .cloned()
         .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into());
-    let id = if route_path.contains("/relationships/") {
+    let of = |map: &BTreeMap<(String, String), String>| {
+        map.get(&(slug.to_string(), relation.to_string()))
+            .cloned()
+            .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into())
+    };
+    let id = if route_path.starts_with("/meetings/") {
+        of(&world.meetings)
+    } else if route_path.starts_with("/actions/") {
+        of(&world.actions)
+    } else if route_path.contains("/relationships/") {
         relationship
     } else if route_path.contains("/admin/accounts/") {
         account
@@ -1165,6 +1381,17 @@ fn may_see(actor: &str, own_slug: &str) -> BTreeSet<String> {
     if let Some(code) = own_code {
         set.insert(canary(own_slug, code));
     }
+    // A pair's meeting notes: its two sides only.
+    match actor {
+        "mentee" => {
+            set.insert(canary(own_slug, "AGENDAOWN"));
+        }
+        "mentor" => {
+            set.insert(canary(own_slug, "AGENDAOWN"));
+            set.insert(canary(own_slug, "AGENDAPAIR"));
+        }
+        _ => {}
+    }
     for (code, division, _) in PEOPLE {
         if actor == "admin" || (actor == "facilitator" && *division == "Cardiology") {
             set.insert(canary(own_slug, code));
@@ -1194,7 +1421,10 @@ async fn run_matrix(t: TestContext) {
             PEOPLE
                 .iter()
                 .map(move |(code, _, _)| canary(s, code))
-                .chain([canary(s, "ENDNOTE")])
+                .chain(
+                    ["ENDNOTE", "AGENDAOWN", "AGENDAPAIR", "AGENDAOTHER"]
+                        .map(|code| canary(s, code)),
+                )
         })
         .collect();
 

@@ -21,7 +21,7 @@ const NOTE: &str = "CANARYENDNOTE the meetings kept slipping";
 
 /// A division with mentees, mentors, a division director and a
 /// facilitator; everyone with a person has an account.
-async fn world(db: &Db) -> (Institution, Vec<PersonId>) {
+pub async fn world(db: &Db) -> (Institution, Vec<PersonId>) {
     let institution = create_institution(db, "north").await;
     let mut csv = format!("{HEADER}\n");
     let codes = [
@@ -94,7 +94,7 @@ async fn world(db: &Db) -> (Institution, Vec<PersonId>) {
 }
 
 /// Stores a pair directly: active, or proposed and waiting for both.
-async fn pair(
+pub async fn pair(
     db: &Db,
     institution: &Institution,
     mentee: PersonId,
