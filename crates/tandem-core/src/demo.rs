@@ -18,9 +18,12 @@ use time::{Date, Duration, Month, OffsetDateTime};
 
 #[path = "demo_mentoring.rs"]
 mod mentoring;
+#[path = "demo_relationships.rs"]
+mod relationships;
 pub use mentoring::{
     ACTIVE_PAIRS, DemoPerson, LOOKING_FOR, MentoringSeeded, PERSONAL_INTERESTS, seed_mentoring,
 };
+pub use relationships::{RelationshipsSeeded, seed_relationships};
 
 use crate::roster::{ImportError, ImportSummary, Progress, RosterRecord, import_roster};
 use tandem_store::{Db, StoreError};
@@ -796,6 +799,8 @@ pub struct Seeded {
     /// The mentoring data seeded; `None` when the institution had some
     /// already (it is then left as it is).
     pub mentoring: Option<MentoringSeeded>,
+    /// Relationship histories seeded with the mentoring data.
+    pub relationships: Option<RelationshipsSeeded>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -835,11 +840,23 @@ pub async fn seed(
         let records = roster(shape, seed);
         let summary = import_roster(db, &institution, &records, now, &mut new_id, progress).await?;
         let mentoring = seed_mentoring(db, &institution, seed, now).await?;
+        let relationships = match &mentoring {
+            Some(m) => {
+                let skip: Vec<_> = [&m.demo_mentee, &m.demo_mentor]
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p.id)
+                    .collect();
+                Some(seed_relationships(db, &institution, seed, now, &skip).await?)
+            }
+            None => None,
+        };
         out.push(Seeded {
             slug: shape.slug.to_string(),
             created_institution: created,
             summary,
             mentoring,
+            relationships,
         });
     }
     Ok(out)

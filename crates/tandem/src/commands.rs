@@ -132,6 +132,12 @@ pub async fn demo(settings: &Settings, seed: u64, serve: bool) -> anyhow::Result
                 ""
             }
         );
+        if let Some(r) = &s.relationships {
+            println!(
+                "{}: {} agreements, {} meetings, {} action items; {} relationships ended, {} completed",
+                s.slug, r.agreements, r.meetings, r.action_items, r.ended, r.completed
+            );
+        }
     }
     let accounts = tandem_core::demo::seed_accounts(&db, &hasher()?, SystemClock.now()).await?;
     println!(

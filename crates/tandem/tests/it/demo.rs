@@ -312,3 +312,74 @@ dual_test!(the_demo_seeds_mentoring_to_explore, |t| {
     assert!(again.iter().all(|s| s.mentoring.is_none()));
     assert_eq!(count_requests(&t, "pending").await, pending);
 });
+
+dual_test!(the_demo_seeds_relationships_in_every_state, |t| {
+    let now = tandem_store::microsecond_now();
+    let seeded = tandem_core::demo::seed(&t.db, 2013, now, &NoProgress)
+        .await
+        .expect("seed");
+    for s in &seeded {
+        let institution = tandem_store::institutions::by_slug(&t.db, &s.slug)
+            .await
+            .expect("institution")
+            .expect("exists");
+        let scope = InstitutionScope::of(&institution);
+        let all = tandem_store::relationships::all(&t.db, &scope)
+            .await
+            .expect("relationships");
+        use tandem_domain::{Ending, RelationshipState};
+        let has = |f: &dyn Fn(RelationshipState) -> bool| all.iter().any(|r| f(r.state));
+        assert!(has(&|s| matches!(s, RelationshipState::Proposed { .. })));
+        assert!(has(&|s| s.is_active()));
+        for ending in [Ending::Completed, Ending::ByMentee, Ending::ByMentor] {
+            assert!(
+                has(&|s| s == RelationshipState::Ended { ending }),
+                "{ending:?} in {}",
+                s.slug
+            );
+        }
+        // Active pairs with a history: a signed agreement, held meetings
+        // with confirmed recaps, action items, and the next one booked.
+        let mut histories = 0;
+        for r in all.iter().filter(|r| r.state.is_active()) {
+            let versions = tandem_core::relationships::agreement::history(&t.db, &scope, r.id)
+                .await
+                .expect("agreement");
+            let meetings = tandem_store::meetings::of_relationship(&t.db, &scope, r.id)
+                .await
+                .expect("meetings");
+            if versions.is_empty() {
+                continue;
+            }
+            histories += 1;
+            assert!(versions[0].in_force());
+            if r.started_at
+                .is_some_and(|s| s < now - time::Duration::days(60))
+            {
+                assert!(
+                    meetings.iter().any(|m| m.recap_confirmed()),
+                    "a held meeting"
+                );
+            }
+            assert!(
+                meetings.iter().any(|m| m.status
+                    == tandem_domain::meeting::MeetingStatus::Scheduled
+                    && m.starts_at > now),
+                "the next meeting is booked"
+            );
+            assert!(meetings.iter().filter(|m| m.is_first).count() == 1);
+        }
+        assert!(histories >= 10, "{histories} histories in {}", s.slug);
+        // Enough private reasons for the program's report to show.
+        assert!(matches!(
+            tandem_core::relationships::ending_reasons(&t.db, &scope)
+                .await
+                .expect("report"),
+            tandem_core::relationships::EndingReasons::Shown { .. }
+        ));
+        // The demo accounts' people start fresh.
+        let m = s.mentoring.as_ref().expect("mentoring");
+        let mentee = m.demo_mentee.as_ref().expect("mentee").id;
+        assert!(all.iter().all(|r| r.mentee_id != mentee));
+    }
+});
