@@ -7,10 +7,12 @@ import crossInstitution from './cross-institution.mjs';
 import director from './director.mjs';
 import facilitatorRound from './facilitator-round.mjs';
 import findMentor from './find-mentor.mjs';
+import firstMeeting from './first-meeting.mjs';
 import keyboard from './keyboard.mjs';
 import mentee from './mentee.mjs';
+import noFaultEnding from './no-fault-ending.mjs';
 import roles from './roles.mjs';
 import stableRound from './stable-round.mjs';
 import wrongPassword from './wrong-password.mjs';
 
-export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles, findMentor, facilitatorRound, stableRound];
+export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles, findMentor, facilitatorRound, stableRound, firstMeeting, noFaultEnding];

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod meeting;
 pub mod mentoring;
 pub mod person;
+pub mod plan;
 pub mod relationship;
 pub mod workdays;
 

@@ -15,6 +15,7 @@ pub mod institutions;
 pub mod meetings;
 pub mod mentoring;
 pub mod people;
+pub mod plans;
 pub mod relationships;
 pub mod roster;
 pub mod rounds;

@@ -139,6 +139,37 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/calendar/feed/revoke", SignedIn),
     // Opened by calendar apps with the secret token alone.
     r("GET", "/calendar/feed/{token}", Public),
+    r(
+        "GET",
+        "/relationships/{id}/plan",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/plan/goals",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/plan/progress",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/plan/log",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/reviews",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/reviews/close",
+        Policy(TakePartInRelationship),
+    ),
+    r("GET", "/reviews", SignedIn),
     r("GET", "/rounds", Policy(RunRounds)),
     r("POST", "/rounds", Policy(RunRounds)),
     r("GET", "/rounds/{id}", Policy(RunRounds)),

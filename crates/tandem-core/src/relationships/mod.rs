@@ -10,6 +10,7 @@ pub mod agreement;
 pub mod ending;
 pub mod feed;
 pub mod meetings;
+pub mod plan;
 
 use tandem_domain::relationship::{Action, apply};
 use tandem_domain::{

@@ -102,3 +102,45 @@ CREATE TABLE calendar_feeds (
     created_at          TIMESTAMPTZ NOT NULL,
     FOREIGN KEY (institution_id, person_id) REFERENCES people (institution_id, id)
 );
+
+-- A mentee's development plan: goals at 1, 3, 5 and 10 years by area,
+-- shared with their mentors.
+CREATE TABLE plan_goals (
+    id                  UUID PRIMARY KEY NOT NULL,
+    institution_id      UUID NOT NULL,
+    mentee_id           UUID NOT NULL,
+    horizon             TEXT NOT NULL CHECK (horizon IN ('1', '3', '5', '10')),
+    area                TEXT NOT NULL CHECK (area IN ('teaching', 'clinical', 'research', 'administration')),
+    goal                TEXT NOT NULL,
+    progress            INTEGER NOT NULL CHECK (progress BETWEEN 0 AND 100),
+    created_at          TIMESTAMPTZ NOT NULL,
+    updated_at          TIMESTAMPTZ NOT NULL,
+    FOREIGN KEY (institution_id, mentee_id) REFERENCES people (institution_id, id)
+);
+CREATE INDEX plan_goals_mentee ON plan_goals (mentee_id);
+
+-- What a mentor provided in one relationship.
+CREATE TABLE contributions (
+    id                  UUID PRIMARY KEY NOT NULL,
+    institution_id      UUID NOT NULL REFERENCES institutions (id),
+    mentorship_id       UUID NOT NULL REFERENCES mentorships (id),
+    kind                TEXT NOT NULL CHECK (kind IN ('opportunity', 'introduction', 'advocacy', 'funding')),
+    description         TEXT NOT NULL,
+    created_at          TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX contributions_mentorship ON contributions (mentorship_id);
+
+-- Manuscripts and grants a mentee sends their mentor for review.
+CREATE TABLE review_requests (
+    id                  UUID PRIMARY KEY NOT NULL,
+    institution_id      UUID NOT NULL REFERENCES institutions (id),
+    mentorship_id       UUID NOT NULL REFERENCES mentorships (id),
+    kind                TEXT NOT NULL CHECK (kind IN ('manuscript', 'grant', 'other')),
+    title               TEXT NOT NULL,
+    due_on              DATE NOT NULL,
+    status              TEXT NOT NULL CHECK (status IN ('requested', 'done', 'withdrawn')),
+    short_notice        BOOLEAN NOT NULL,
+    created_at          TIMESTAMPTZ NOT NULL,
+    updated_at          TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX review_requests_mentorship ON review_requests (mentorship_id, status);

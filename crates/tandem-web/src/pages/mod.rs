@@ -8,6 +8,7 @@ mod calendar;
 mod directory;
 mod meetings;
 mod mentoring;
+mod plan;
 mod relationships;
 mod rounds;
 
@@ -103,6 +104,29 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/calendar/feed", post(calendar::renew)),
         ("POST", "/calendar/feed/revoke", post(calendar::revoke)),
         ("GET", "/calendar/feed/{token}", get(calendar::serve_feed)),
+        ("GET", "/relationships/{id}/plan", get(plan::show)),
+        (
+            "POST",
+            "/relationships/{id}/plan/goals",
+            post(plan::add_goal),
+        ),
+        (
+            "POST",
+            "/relationships/{id}/plan/progress",
+            post(plan::progress),
+        ),
+        ("POST", "/relationships/{id}/plan/log", post(plan::log)),
+        (
+            "POST",
+            "/relationships/{id}/reviews",
+            post(plan::request_review),
+        ),
+        (
+            "POST",
+            "/relationships/{id}/reviews/close",
+            post(plan::close_review),
+        ),
+        ("GET", "/reviews", get(plan::load)),
         ("GET", "/rounds", get(rounds::list)),
         ("POST", "/rounds", post(rounds::create)),
         ("GET", "/rounds/{id}", get(rounds::show)),

@@ -835,6 +835,68 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
             ("*", "403 | 404"),
         ],
     ),
+    // The plan and reviews, read-only once the relationship ended.
+    (
+        "GET /relationships/{id}/plan",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/plan/goals",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/plan/progress",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/plan/log",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/reviews",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/reviews/close",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    ("GET /reviews", &[("anonymous", "303"), ("*", "200")]),
     ("GET /calendar", &[("anonymous", "303"), ("*", "200")]),
     (
         "POST /calendar/feed",

@@ -334,3 +334,142 @@ dual_test!(the_calendar_feed_is_private_revocable_and_parses, |t| {
     assert_eq!(feed(newer).await.status(), 404);
     assert_eq!(feed("not-a-token".into()).await.status(), 404);
 });
+
+dual_test!(
+    the_plan_is_shared_and_short_notice_reviews_are_flagged_before_sending,
+    |t| {
+        use tandem_domain::workdays::add_working_days;
+        let (north, ids) = world(&t.db).await;
+        let id = pair(&t.db, &north, ids[0], ids[1], true).await;
+        let app = t.spawn_app().await;
+        let me = app.sign_in("mentee@north", TEST_PASSWORD).await;
+        let mentor = app.sign_in("mentor@north", TEST_PASSWORD).await;
+        let plan = format!("/relationships/{id}/plan");
+
+        // Goals at a horizon, in an area; progress either side records.
+        let added = me
+            .post(
+                &format!("{plan}/goals"),
+                &[
+                    ("horizon", "5"),
+                    ("area", "research"),
+                    ("goal", "Run an independent lab"),
+                ],
+            )
+            .await;
+        assert_eq!(added.status(), 303);
+        let page = mentor.get(&plan).await.text().await.expect("plan");
+        assert!(page.contains("In 5 years · Research:"), "{page}");
+        let at = page.find("name=\"goal\" value=\"").expect("a goal id") + 19;
+        let goal: String = page[at..].chars().take(36).collect();
+        mentor
+            .post(
+                &format!("{plan}/progress"),
+                &[("goal", goal.as_str()), ("progress", "40")],
+            )
+            .await;
+        let bad = mentor
+            .post(
+                &format!("{plan}/progress"),
+                &[("goal", goal.as_str()), ("progress", "140")],
+            )
+            .await;
+        assert_eq!(bad.status(), 400);
+        mentor
+            .post(
+                &format!("{plan}/log"),
+                &[
+                    ("kind", "introduction"),
+                    ("description", "Introduced to the grants office"),
+                ],
+            )
+            .await;
+        let page = me.get(&plan).await.text().await.expect("plan");
+        assert!(page.contains("40% there"));
+        assert!(page.contains("Introduced to the grants office"));
+
+        // Three working days' notice: warned, nothing sent until confirmed.
+        let today = time::OffsetDateTime::now_utc().date();
+        let soon = add_working_days(today, 3).to_string();
+        let review = |title: &'static str, due: String, anyway: bool| {
+            let mut form = vec![
+                ("kind", "grant".to_string()),
+                ("title", title.to_string()),
+                ("due", due),
+            ];
+            if anyway {
+                form.push(("send_anyway", "yes".into()));
+            }
+            form
+        };
+        let post_review = |form: Vec<(&'static str, String)>| {
+            let me = &me;
+            let path = format!("/relationships/{id}/reviews");
+            async move {
+                let fields: Vec<(&str, &str)> =
+                    form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                me.post(&path, &fields).await
+            }
+        };
+        let warned = post_review(review("R01 draft", soon.clone(), false)).await;
+        assert_eq!(warned.status(), 422);
+        let body = warned.text().await.expect("page");
+        assert!(body.contains("3 working days from today"), "{body}");
+        assert!(body.contains("Send it anyway"));
+        let scope = tandem_store::InstitutionScope::of(&north);
+        assert!(
+            tandem_store::plans::reviews_of(&t.db, &scope, id)
+                .await
+                .expect("reviews")
+                .is_empty(),
+            "nothing is sent before the mentee confirms"
+        );
+        assert_eq!(
+            post_review(review("R01 draft", soon, true)).await.status(),
+            303
+        );
+        // Enough notice: sent at once.
+        let later = add_working_days(today, 15).to_string();
+        assert_eq!(
+            post_review(review("Registry paper", later, false))
+                .await
+                .status(),
+            303
+        );
+        let stored = tandem_store::plans::reviews_of(&t.db, &scope, id)
+            .await
+            .expect("reviews");
+        assert_eq!(stored.len(), 2);
+        assert!(stored[0].short_notice && !stored[1].short_notice);
+
+        // The mentor sees the load across mentees, and closes one.
+        let load = mentor.get("/reviews").await.text().await.expect("load");
+        assert!(load.contains("2 waiting"), "{load}");
+        assert!(load.contains("short notice"));
+        let news = mentor.get("/requests").await.text().await.expect("news");
+        assert!(news.contains("asks you to review"), "{news}");
+        let first = stored[0].id.to_string();
+        assert_eq!(
+            mentor
+                .post(
+                    &format!("/relationships/{id}/reviews/close"),
+                    &[("review", first.as_str())],
+                )
+                .await
+                .status(),
+            303
+        );
+        let news = me.get("/requests").await.text().await.expect("news");
+        assert!(news.contains("finished reviewing"), "{news}");
+        // Only the mentee asks; a chair does not see the plan at all.
+        let asked = mentor
+            .post(
+                &format!("/relationships/{id}/reviews"),
+                &[("kind", "grant"), ("title", "x"), ("due", "2099-01-01")],
+            )
+            .await;
+        assert_eq!(asked.status(), 400);
+        let chair = app.sign_in("chair@north", TEST_PASSWORD).await;
+        assert_eq!(chair.get(&plan).await.status(), 403);
+    }
+);
