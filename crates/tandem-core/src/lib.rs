@@ -7,6 +7,7 @@ pub mod auth;
 pub mod clock;
 pub mod demo;
 pub mod mentoring;
+pub mod notify;
 pub mod policy;
 pub mod privacy;
 pub mod reports;

@@ -21,6 +21,6 @@ pub use mentoring::{
 };
 pub use person::{Institution, InstitutionSlug, PersonProfile};
 pub use values::{
-    ContactChannel, Email, Gender, Leadership, Pace, Rank, SocialEnergy, Stream, TagList,
-    ValueError, WorkingStyle,
+    ContactChannel, Email, EmailPreference, Gender, Leadership, Pace, Rank, SocialEnergy, Stream,
+    TagList, ValueError, WorkingStyle,
 };

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod audit;
 mod db;
 pub mod institutions;
+pub mod jobs;
 pub mod mentoring;
 pub mod people;
 pub mod roster;
