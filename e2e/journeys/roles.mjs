@@ -20,7 +20,7 @@ export default {
     await t.follow(mentor.page, () => nav.getByRole('link', { name: 'Settings' }).click());
     await t.check(mentor.page, 'mentor settings');
     assert.equal(await mentor.page.getByRole('heading', { level: 1 }).innerText(), 'Settings');
-    for (const h of ['Change password', 'API tokens']) {
+    for (const h of ['Change password', 'E-mail', 'API tokens']) {
       assert.ok(await mentor.page.getByRole('heading', { level: 2, name: h }).isVisible(), `no ${h} section`);
     }
     const refused = await t.goto(mentor.page, '/admin/permissions');

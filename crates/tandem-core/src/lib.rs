@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod mentoring;
+pub mod notify;
 pub mod policy;
 pub mod privacy;
 pub mod relationships;

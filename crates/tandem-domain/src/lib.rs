@@ -27,6 +27,6 @@ pub use mentoring::{
 pub use person::{Institution, InstitutionSlug, PersonProfile};
 pub use relationship::{Ending, FailureFactor, Relationship, RelationshipState, Side};
 pub use values::{
-    ContactChannel, Email, Gender, Leadership, Pace, Rank, SocialEnergy, Stream, TagList,
-    ValueError, WorkingStyle,
+    ContactChannel, Email, EmailPreference, Gender, Leadership, Pace, Rank, SocialEnergy, Stream,
+    TagList, ValueError, WorkingStyle,
 };

@@ -171,6 +171,17 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Whether a person's notifications also reach them by e-mail: each at
+    /// once, gathered into one weekly message, or not at all (they stay in
+    /// Tandem either way).
+    EmailPreference, field = "email" {
+        Immediate => "immediate", "Immediately", ["immediately", "now"];
+        Digest => "digest", "A weekly digest", ["weekly", "weekly digest"];
+        Off => "off", "Never", ["never", "none"];
+    }
+}
+
+vocabulary! {
     /// How someone thinks through a problem (the study's clash between a
     /// person who "doesn't like to think on the fly" and one who does).
     Pace, field = "working_style" {

@@ -12,6 +12,7 @@ pub mod agreements;
 pub mod audit;
 mod db;
 pub mod institutions;
+pub mod jobs;
 pub mod meetings;
 pub mod mentoring;
 pub mod people;

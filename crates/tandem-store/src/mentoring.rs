@@ -790,6 +790,36 @@ pub async fn notify_in(
     Ok(())
 }
 
+/// Leaves a message for a person inside `tx`, once per `dedupe_key`: a
+/// second call with the same key writes nothing. Returns the new
+/// message's id, or `None` when the key was already used.
+pub async fn notify_once_in(
+    tx: &mut DbTx,
+    institution: Uuid,
+    person: PersonId,
+    body: &str,
+    link: &str,
+    dedupe_key: &str,
+    now: OffsetDateTime,
+) -> Result<Option<Uuid>, StoreError> {
+    let id = Uuid::new_v4();
+    let written = on_tx!(tx, conn => sqlx::query(
+        "INSERT INTO notifications (id, institution_id, person_id, body, link, created_at, dedupe_key) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind(id)
+    .bind(institution)
+    .bind(person.0)
+    .bind(body)
+    .bind(link)
+    .bind(DbTime(now))
+    .bind(dedupe_key)
+    .execute(conn)
+    .await?
+    .rows_affected());
+    Ok((written == 1).then_some(id))
+}
+
 /// A person's newest messages.
 pub async fn notifications(
     db: &Db,

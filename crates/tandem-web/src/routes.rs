@@ -198,6 +198,11 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/settings/tokens", Policy(ManageOwnCredentials)),
     r(
         "POST",
+        "/settings/notifications",
+        Policy(ManageOwnCredentials),
+    ),
+    r(
+        "POST",
         "/settings/tokens/{id}/revoke",
         Policy(ManageOwnCredentials),
     ),

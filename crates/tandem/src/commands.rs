@@ -8,6 +8,7 @@ use std::time::Instant;
 use std::sync::Arc;
 use tandem_core::auth::{Auth, PasswordHasherPool};
 use tandem_core::clock::{Clock, SystemClock};
+use tandem_core::notify::{Mailer, NoMailer, SmtpMailer, Worker};
 use tandem_core::roster::{ImportError, Progress};
 use tandem_domain::InstitutionSlug;
 use tandem_store::Db;
@@ -56,10 +57,87 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn serve(settings: &Settings) -> anyhow::Result<ExitCode> {
+pub async fn serve(settings: &Settings, run_worker: bool) -> anyhow::Result<ExitCode> {
     let url = settings.database_url("tandem.sqlite3");
     let db = open(&url).await?;
-    listen(settings, db, "Tandem").await
+    listen(settings, db, "Tandem", run_worker).await
+}
+
+/// The configured mailer: SMTP when `mail.smtp_url` is set, else one that
+/// sends nothing.
+fn mailer(settings: &Settings) -> anyhow::Result<Arc<dyn Mailer>> {
+    Ok(match settings.smtp_url() {
+        Some(url) => Arc::new(SmtpMailer::from_url(&url, &settings.mail.from)?),
+        None => Arc::new(NoMailer),
+    })
+}
+
+fn worker(settings: &Settings, db: Db) -> anyhow::Result<Worker> {
+    Ok(Worker::new(db, mailer(settings)?).with_public_url(settings.public_url.clone()))
+}
+
+/// How long a stopping worker may take to finish the batch under way.
+const WORKER_STOP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Background work for as long as the process runs: the request sweep
+/// and, when `worker` is given, the job worker. [`Background::stop`] ends
+/// both, letting the worker finish its batch.
+struct Background {
+    sweeper: tokio::task::JoinHandle<()>,
+    worker: Option<(
+        tokio::sync::watch::Sender<bool>,
+        tokio::task::JoinHandle<()>,
+    )>,
+}
+
+impl Background {
+    fn start(db: &Db, worker: Option<Worker>) -> Background {
+        let sweeper = tokio::spawn(sweep_requests(db.clone()));
+        let worker = worker.map(|w| {
+            let (stop, mut stopped) = tokio::sync::watch::channel(false);
+            let handle = tokio::spawn(async move {
+                w.run(async move {
+                    let _ = stopped.wait_for(|s| *s).await;
+                })
+                .await;
+            });
+            (stop, handle)
+        });
+        Background { sweeper, worker }
+    }
+
+    async fn stop(self) {
+        self.sweeper.abort();
+        if let Some((stop, handle)) = self.worker {
+            let _ = stop.send(true);
+            if tokio::time::timeout(WORKER_STOP_TIMEOUT, handle)
+                .await
+                .is_err()
+            {
+                tracing::warn!(
+                    "the job worker did not stop in time; its jobs run again after their lease"
+                );
+            }
+        }
+    }
+}
+
+/// Runs only the background work (job worker and request sweep), without
+/// serving HTTP, until Ctrl-C.
+pub async fn run_worker(settings: &Settings) -> anyhow::Result<ExitCode> {
+    let url = settings.database_url("tandem.sqlite3");
+    let db = open(&url).await?;
+    let worker = worker(settings, db.clone())?;
+    println!(
+        "Tandem's worker is running on {} with {} (press Ctrl-C to stop)",
+        tandem_store::redact_url(&url),
+        worker.mailer.describe()
+    );
+    let background = Background::start(&db, Some(worker));
+    let _ = tokio::signal::ctrl_c().await;
+    background.stop().await;
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Password hashes may use every core, and no more.
@@ -85,7 +163,17 @@ fn app_state(settings: &Settings, db: Db) -> anyhow::Result<tandem_web::AppState
     })
 }
 
-async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitCode> {
+async fn listen(
+    settings: &Settings,
+    db: Db,
+    what: &str,
+    run_worker: bool,
+) -> anyhow::Result<ExitCode> {
+    let worker = if run_worker {
+        Some(worker(settings, db.clone())?)
+    } else {
+        None
+    };
     let address = format!("{}:{}", settings.bind, settings.port);
     let listener = tokio::net::TcpListener::bind(&address)
         .await
@@ -93,7 +181,10 @@ async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitC
     let local = listener.local_addr()?;
     println!("{what} is serving on http://{local}/ (press Ctrl-C to stop)");
     let app = tandem_web::router(app_state(settings, db.clone())?);
-    let sweeper = tokio::spawn(sweep_requests(db.clone()));
+    if let Some(w) = &worker {
+        println!("background jobs run here; e-mail: {}", w.mailer.describe());
+    }
+    let background = Background::start(&db, worker);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -102,7 +193,7 @@ async fn listen(settings: &Settings, db: Db, what: &str) -> anyhow::Result<ExitC
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
-    sweeper.abort();
+    background.stop().await;
     db.close().await;
     Ok(ExitCode::SUCCESS)
 }
@@ -154,7 +245,7 @@ pub async fn demo(settings: &Settings, seed: u64, serve: bool) -> anyhow::Result
     }
     println!();
     if serve {
-        listen(settings, db, "The Tandem demo").await
+        listen(settings, db, "The Tandem demo", true).await
     } else {
         Ok(ExitCode::SUCCESS)
     }

@@ -1,5 +1,5 @@
-//! The `tandem` command: serve, demo, migrate, import, institution,
-//! report, config, openapi.
+//! The `tandem` command: serve, worker, demo, migrate, import,
+//! institution, report, config, openapi.
 
 mod commands;
 mod progress;
@@ -36,7 +36,14 @@ enum Command {
         /// Port to listen on (default 8080, also TANDEM_PORT).
         #[arg(long)]
         port: Option<u16>,
+        /// Do not run background jobs (e-mail) in this process; run
+        /// `tandem worker` somewhere instead.
+        #[arg(long)]
+        no_worker: bool,
     },
+    /// Run the background jobs (e-mail, request reminders) without serving
+    /// HTTP, until Ctrl-C.
+    Worker,
     /// Seed two demo institutions into a SQLite database and serve them.
     Demo {
         #[arg(long)]
@@ -219,15 +226,20 @@ fn init_tracing(filter: &str) {
 
 async fn run(command: Command, mut settings: settings::Settings) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve { bind, port } => {
+        Command::Serve {
+            bind,
+            port,
+            no_worker,
+        } => {
             if let Some(b) = bind {
                 settings.bind = b;
             }
             if let Some(p) = port {
                 settings.port = p;
             }
-            commands::serve(&settings).await
+            commands::serve(&settings, !no_worker).await
         }
+        Command::Worker => commands::run_worker(&settings).await,
         Command::Demo {
             port,
             data_dir,

@@ -25,7 +25,26 @@ pub struct Settings {
     /// The address people use, e.g. `https://mentoring.example.org`. When it
     /// is https, cookies are marked Secure and responses carry HSTS.
     pub public_url: Option<String>,
+    /// E-mail (`[mail]` in the file, `TANDEM_MAIL__SMTP_URL` and
+    /// `TANDEM_MAIL__FROM` in the environment).
+    pub mail: MailSettings,
 }
+
+/// Where e-mail goes. Without an SMTP URL nothing is e-mailed: people
+/// still find every notification in Tandem.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MailSettings {
+    /// `smtp://relay:25` (plain, for a relay inside the network),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465` (TLS).
+    #[serde(default)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender, e.g. `Mentoring program <mentoring@example.org>`.
+    pub from: String,
+}
+
+/// The sender when none is configured.
+pub const DEFAULT_MAIL_FROM: &str = "Tandem <tandem@localhost>";
 
 /// The defaults, as figment's first layer.
 #[derive(Serialize)]
@@ -36,6 +55,12 @@ struct Defaults {
     log: &'static str,
     session_idle_minutes: i64,
     session_absolute_hours: i64,
+    mail: MailDefaults,
+}
+
+#[derive(Serialize)]
+struct MailDefaults {
+    from: &'static str,
 }
 
 /// The per-user data directory (e.g. ~/.local/share/tandem on Linux).
@@ -56,6 +81,9 @@ impl Settings {
             log: "info,sqlx=warn",
             session_idle_minutes: 30,
             session_absolute_hours: 12,
+            mail: MailDefaults {
+                from: DEFAULT_MAIL_FROM,
+            },
         }));
         let file = file
             .map(Path::to_path_buf)
@@ -67,7 +95,12 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(path));
         }
-        figment = figment.merge(Env::prefixed("TANDEM_").ignore(&["config", "test_database_url"]));
+        // `__` reaches into sections: TANDEM_MAIL__SMTP_URL is mail.smtp_url.
+        figment = figment.merge(
+            Env::prefixed("TANDEM_")
+                .ignore(&["config", "test_database_url"])
+                .split("__"),
+        );
         let settings: Settings = figment.extract()?;
         if !(1..=24 * 60).contains(&settings.session_idle_minutes) {
             anyhow::bail!("invalid session_idle_minutes: expected 1 to 1440");
@@ -101,6 +134,16 @@ impl Settings {
         }
     }
 
+    /// The SMTP URL, if e-mail is configured (an empty value counts as
+    /// none).
+    pub fn smtp_url(&self) -> Option<String> {
+        self.mail
+            .smtp_url
+            .as_ref()
+            .map(|u| u.expose_secret().trim().to_string())
+            .filter(|u| !u.is_empty())
+    }
+
     /// The effective settings with secrets redacted, for `tandem config`.
     pub fn redacted(&self) -> serde_json::Value {
         serde_json::json!({
@@ -112,6 +155,10 @@ impl Settings {
             "session_idle_minutes": self.session_idle_minutes,
             "session_absolute_hours": self.session_absolute_hours,
             "public_url": self.public_url,
+            "mail": {
+                "smtp_url": self.smtp_url().map(|u| tandem_store::redact_url(&u)),
+                "from": self.mail.from,
+            },
         })
     }
 }

@@ -311,8 +311,9 @@ pub struct Sweep {
 }
 
 /// Expires the requests that ran out of time and reminds mentors of those
-/// about to. Safe to run from several instances at once: each reminder is
-/// claimed once.
+/// about to (in Tandem and, as they prefer, by e-mail through the outbox).
+/// Safe to run from several instances at once: each reminder is claimed
+/// once, and written under the key `request-reminder:{request id}`.
 pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, StoreError> {
     let expired = store::expire_due(db, now).await?;
     let due = store::claim_due_reminders(db, now).await?;
@@ -337,11 +338,15 @@ pub async fn sweep(db: &Db, now: OffsetDateTime) -> Result<Sweep, StoreError> {
                 "Reminder: {mentee}'s request expires on {} unless you answer.",
                 day(r.expires_at)
             ),
+            format!("request-reminder:{}", r.request.0),
         ));
     }
+    // In-app and, as each mentor prefers, by e-mail; once per request even
+    // if a sweep is repeated.
     let mut tx = db.begin().await?;
-    for (institution, mentor, body) in &notes {
-        store::notify_in(&mut tx, *institution, *mentor, body, "/requests", now).await?;
+    for (institution, mentor, body, key) in &notes {
+        crate::notify::notify_in(&mut tx, *institution, *mentor, body, "/requests", key, now)
+            .await?;
     }
     tx.commit().await?;
     Ok(Sweep {

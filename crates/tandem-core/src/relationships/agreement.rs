@@ -173,12 +173,14 @@ pub async fn write(
         Err(StoreError::Conflict(_)) => return Err(super::changed_meanwhile()),
         Err(e) => return Err(e.into()),
     };
-    tandem_store::mentoring::notify_in(
+    super::reminders::enqueue_review_in(&mut tx, institution, id, version, review_on, now).await?;
+    crate::notify::notify_in(
         &mut tx,
         institution.id.0,
         mine.other(),
         &format!("{me} wrote version {version} of your mentoring agreement. Read it and sign."),
         &format!("/relationships/{id}/agreement"),
+        &format!("agreement:{id}:v{version}:written"),
         now,
     )
     .await?;
@@ -222,12 +224,13 @@ pub async fn sign(
     if current.in_force() {
         let me = super::name_of(db, &scope, person).await?;
         let mut tx = db.begin().await?;
-        tandem_store::mentoring::notify_in(
+        crate::notify::notify_in(
             &mut tx,
             institution.id.0,
             mine.other(),
             &format!("{me} signed version {version}: your agreement is in force."),
             &format!("/relationships/{id}/agreement"),
+            &format!("agreement:{id}:v{version}:in-force"),
             now,
         )
         .await?;

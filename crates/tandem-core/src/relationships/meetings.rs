@@ -70,11 +70,20 @@ async fn notify(
     mine: &Mine,
     body: String,
     link: String,
+    key: String,
     now: OffsetDateTime,
 ) -> Result<(), MentoringError> {
     let mut tx = db.begin().await?;
-    tandem_store::mentoring::notify_in(&mut tx, institution.id.0, mine.other(), &body, &link, now)
-        .await?;
+    crate::notify::notify_in(
+        &mut tx,
+        institution.id.0,
+        mine.other(),
+        &body,
+        &link,
+        &key,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -136,12 +145,14 @@ pub async fn schedule(
     let me = super::name_of(db, &scope, mine.relationship.person(mine.side)).await?;
     let mut tx = db.begin().await?;
     store::insert_in(&mut tx, &scope, &m).await?;
-    tandem_store::mentoring::notify_in(
+    super::reminders::enqueue_agenda_in(&mut tx, institution, &m, now).await?;
+    crate::notify::notify_in(
         &mut tx,
         institution.id.0,
         mine.other(),
         &format!("{me} scheduled a meeting on {}.", when(m.starts_at)),
         &format!("/meetings/{}", m.id),
+        &format!("meeting:{}:scheduled", m.id),
         now,
     )
     .await?;
@@ -283,13 +294,23 @@ pub async fn update(
     if !store::save(db, &scope, &m, meeting.updated_at).await? {
         return Err(super::changed_meanwhile());
     }
+    if m.sequence != meeting.sequence && m.status == MeetingStatus::Scheduled {
+        // Moved: a reminder for the new time (the old one will find the
+        // meeting changed and stay quiet).
+        let mut tx = db.begin().await?;
+        super::reminders::enqueue_agenda_in(&mut tx, institution, &m, now).await?;
+        tx.commit().await?;
+    }
     if let Some(body) = notice {
+        // One notice per change: the meeting's new version names it.
+        let key = format!("meeting:{}:{}", m.id, m.updated_at.unix_timestamp_nanos());
         notify(
             db,
             institution,
             mine,
             body,
             format!("/meetings/{}", m.id),
+            key,
             now,
         )
         .await?;

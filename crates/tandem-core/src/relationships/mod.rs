@@ -11,6 +11,7 @@ pub mod ending;
 pub mod feed;
 pub mod meetings;
 pub mod plan;
+pub mod reminders;
 
 use tandem_domain::relationship::{Action, apply};
 use tandem_domain::{
@@ -141,8 +142,17 @@ pub async fn act(
         _ => None,
     };
     if let Some(body) = notice {
-        tandem_store::mentoring::notify_in(&mut tx, institution.id.0, other, &body, &link(id), now)
-            .await?;
+        let key = format!("relationship:{id}:v{}", relationship.version + 1);
+        crate::notify::notify_in(
+            &mut tx,
+            institution.id.0,
+            other,
+            &body,
+            &link(id),
+            &key,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     let mut after = relationship;
@@ -202,15 +212,24 @@ pub async fn end(
         "Your mentoring relationship with {me} has ended. Endings in this program are \
          no-fault: no reason is shared with you or with anyone who manages you."
     );
-    tandem_store::mentoring::notify_in(&mut tx, institution.id.0, other, &neutral, &link(id), now)
-        .await?;
+    crate::notify::notify_in(
+        &mut tx,
+        institution.id.0,
+        other,
+        &neutral,
+        &link(id),
+        &format!("relationship:{id}:ended"),
+        now,
+    )
+    .await?;
     if other == mentee {
-        tandem_store::mentoring::notify_in(
+        crate::notify::notify_in(
             &mut tx,
             institution.id.0,
             mentee,
             "Suggestions for a new mentor are ready whenever you are.",
             "/mentors",
+            &format!("relationship:{id}:rematch"),
             now,
         )
         .await?;

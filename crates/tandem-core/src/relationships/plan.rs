@@ -192,7 +192,7 @@ pub async fn request_review(
     store::add_review(db, &scope, &request).await?;
     let me = super::name_of(db, &scope, mine.relationship.mentee_id).await?;
     let mut tx = db.begin().await?;
-    tandem_store::mentoring::notify_in(
+    crate::notify::notify_in(
         &mut tx,
         institution.id.0,
         mine.relationship.mentor_id,
@@ -207,6 +207,7 @@ pub async fn request_review(
             }
         ),
         &format!("/relationships/{}/plan", mine.relationship.id),
+        &format!("review:{}:requested", request.id),
         now,
     )
     .await?;
@@ -237,12 +238,13 @@ pub async fn close_review(
     if status == ReviewStatus::Done {
         let me = super::name_of(db, &scope, mine.relationship.mentor_id).await?;
         let mut tx = db.begin().await?;
-        tandem_store::mentoring::notify_in(
+        crate::notify::notify_in(
             &mut tx,
             institution.id.0,
             mine.relationship.mentee_id,
             &format!("{me} finished reviewing \"{}\".", found.title),
             &format!("/relationships/{}/plan", mine.relationship.id),
+            &format!("review:{}:done", found.id),
             now,
         )
         .await?;

@@ -9,7 +9,9 @@ use serde::Deserialize;
 use tandem_core::auth::AuthError;
 use tandem_core::policy::{Action, Target, may_ever};
 use tandem_domain::values::parse_contact_channels;
-use tandem_domain::{ContactChannel, MentoringProfile, Role, TagList, UnitScope, WorkingStyle};
+use tandem_domain::{
+    ContactChannel, EmailPreference, MentoringProfile, Role, TagList, UnitScope, WorkingStyle,
+};
 use tandem_store::InstitutionScope;
 use tandem_store::people::OwnProfileFields;
 
@@ -608,6 +610,34 @@ struct SettingsTemplate {
     new_token: Option<String>,
     message: Option<String>,
     error: Option<String>,
+    /// The e-mail choices (code, label, chosen), for an account linked to
+    /// a person; none otherwise.
+    email_choices: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// An e-mail preference as the settings form offers it.
+fn email_choice_label(p: EmailPreference) -> &'static str {
+    match p {
+        EmailPreference::Immediate => "Immediately, one e-mail per notification",
+        EmailPreference::Digest => "A weekly digest, on Monday mornings",
+        EmailPreference::Off => "Never: I read them in Tandem",
+    }
+}
+
+async fn email_choices(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<(&'static str, &'static str, bool)>, AppError> {
+    let (Some(inst), Some(person)) = (&actor.0.institution, actor.0.person) else {
+        return Ok(vec![]);
+    };
+    let current =
+        tandem_store::jobs::email_preference(&state.db, &InstitutionScope::of(inst), person)
+            .await?;
+    Ok(EmailPreference::ALL
+        .iter()
+        .map(|p| (p.code(), email_choice_label(*p), *p == current))
+        .collect())
 }
 
 async fn settings(
@@ -638,6 +668,7 @@ async fn settings(
     } else {
         StatusCode::OK
     };
+    let email_choices = email_choices(state, actor).await?;
     Ok((
         status,
         render(&SettingsTemplate {
@@ -646,16 +677,69 @@ async fn settings(
             new_token,
             message,
             error,
+            email_choices,
         }),
     )
         .into_response())
 }
 
+#[derive(Deserialize)]
+pub struct SettingsQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
 pub async fn settings_page(
     State(state): State<AppState>,
     actor: Actor,
+    Query(query): Query<SettingsQuery>,
 ) -> Result<Response, PageError> {
-    settings(&state, &actor, None, None, None).await
+    let message = match query.saved.as_deref() {
+        Some("email") => Some("Your e-mail preference is saved.".to_string()),
+        _ => None,
+    };
+    settings(&state, &actor, None, message, None).await
+}
+
+#[derive(Deserialize)]
+pub struct EmailPreferenceForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// How the caller wants notifications e-mailed. Only an account linked to
+/// a person receives notifications: any other has nothing to set (404).
+pub async fn save_email_preference(
+    State(state): State<AppState>,
+    actor: Actor,
+    Form(form): Form<EmailPreferenceForm>,
+) -> Result<Response, PageError> {
+    may_manage_own_credentials(&state, &actor).await?;
+    let (Some(inst), Some(person)) = (&actor.0.institution, actor.0.person) else {
+        return Err(AppError::NotFound.into());
+    };
+    let Ok(choice) = EmailPreference::parse(&form.email) else {
+        return settings(
+            &state,
+            &actor,
+            None,
+            None,
+            Some(
+                "Choose how Tandem should e-mail you: immediately, a weekly digest, or never."
+                    .into(),
+            ),
+        )
+        .await;
+    };
+    tandem_store::jobs::set_email_preference(
+        &state.db,
+        &InstitutionScope::of(inst),
+        person,
+        choice,
+        state.auth.clock.now(),
+    )
+    .await?;
+    Ok(Redirect::to("/settings?saved=email").into_response())
 }
 
 #[derive(Deserialize)]

@@ -41,6 +41,11 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/settings/tokens", post(account::create_token)),
         (
             "POST",
+            "/settings/notifications",
+            post(account::save_email_preference),
+        ),
+        (
+            "POST",
             "/settings/tokens/{id}/revoke",
             post(account::revoke_token),
         ),

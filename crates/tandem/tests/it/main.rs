@@ -6,6 +6,7 @@ mod auth;
 mod demo;
 mod http;
 mod import;
+mod jobs;
 mod matrix;
 mod meetings;
 mod mentoring;

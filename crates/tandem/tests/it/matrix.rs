@@ -295,6 +295,18 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /settings/tokens",
         &[("anonymous", "403"), ("*", "200")],
     ),
+    // Only an account linked to a person receives notifications, so only
+    // it has an e-mail preference to set; the others have nothing (404).
+    (
+        "POST /settings/notifications",
+        &[
+            ("anonymous", "403"),
+            ("evaluator", "404"),
+            ("admin", "404"),
+            ("operator", "404"),
+            ("*", "303"),
+        ],
+    ),
     // Own token: revoked; anyone else's: not found.
     (
         "POST /settings/tokens/{id}/revoke",
@@ -1421,6 +1433,7 @@ fn form_for(route_path: &str) -> Vec<(&'static str, &'static str)> {
             ("confirm", "a new password, long"),
         ],
         "/settings/tokens" => vec![("name", "matrix")],
+        "/settings/notifications" => vec![("email", "digest")],
         "/profile/edit" => vec![
             ("research_interests", "matrix testing"),
             ("pace", "deliberative"),

@@ -473,3 +473,122 @@ dual_test!(
         assert_eq!(chair.get(&plan).await.status(), 403);
     }
 );
+
+/// Runs `worker` at `now` until it finds nothing to claim.
+async fn drain_all(worker: tandem_core::notify::Worker, now: time::OffsetDateTime) -> usize {
+    let mut claimed = 0;
+    loop {
+        let s = worker.run_once(now).await.expect("worker");
+        if s.claimed == 0 {
+            return claimed;
+        }
+        claimed += s.claimed;
+    }
+}
+
+/// Two server instances' workers on one database, run at `now`.
+async fn two_workers(
+    t: &tandem_testkit::TestContext,
+    mailer: std::sync::Arc<dyn tandem_core::notify::Mailer>,
+    now: time::OffsetDateTime,
+) {
+    let other = tandem_store::Db::connect(&t.url)
+        .await
+        .expect("second pool");
+    let a = tandem_core::notify::Worker::new(t.db.clone(), mailer.clone());
+    let b = tandem_core::notify::Worker::new(other.clone(), mailer);
+    let (x, y) = tokio::join!(
+        tokio::spawn(drain_all(a, now)),
+        tokio::spawn(drain_all(b, now))
+    );
+    x.expect("worker a");
+    y.expect("worker b");
+    other.close().await;
+}
+
+dual_test!(each_reminder_is_given_once_however_many_workers_run, |t| {
+    use tandem_core::relationships::meetings::{self, Change, Slot};
+    use tandem_core::relationships::reminders::{AGENDA_REMINDER, REVIEW_REMINDER};
+    let smtp = crate::jobs::SmtpServer::start();
+    let (north, ids) = world(&t.db).await;
+    let (mentee, mentor) = (ids[0], ids[1]);
+    let id = pair(&t.db, &north, mentee, mentor, true).await;
+    let scope = tandem_store::InstitutionScope::of(&north);
+    let now = tandem_store::microsecond_now();
+    let mine = tandem_core::relationships::mine(&t.db, &scope, id, mentee)
+        .await
+        .expect("mine");
+    let slot = |days: i64| Slot {
+        starts_at: now + time::Duration::days(days),
+        minutes: 60,
+        place: String::new(),
+    };
+    let m = meetings::schedule(&t.db, &north, &mine, &slot(10), now)
+        .await
+        .expect("schedule");
+    // Moved to day 12: the reminder for day 10 must stay quiet.
+    meetings::update(&t.db, &north, &mine, &m, Change::Reschedule(slot(12)), now)
+        .await
+        .expect("move");
+    let mut terms = AgreementTerms::default_template();
+    terms.goals = "Promotion".into();
+    tandem_core::relationships::agreement::write(&t.db, &north, id, mentee, terms, now)
+        .await
+        .expect("agreement");
+
+    // Day 9 and a bit: the moved meeting's reminder is due (3 days before).
+    two_workers(&t, smtp.mailer(), now + time::Duration::hours(9 * 24 + 1)).await;
+    // Day 366: the agreement's review date has come.
+    two_workers(&t, smtp.mailer(), now + time::Duration::days(366)).await;
+
+    let notes = |person| {
+        let db = t.db.clone();
+        async move {
+            tandem_store::mentoring::notifications(&db, &scope, person, 100)
+                .await
+                .expect("notifications")
+                .into_iter()
+                .map(|n| n.body)
+                .collect::<Vec<_>>()
+        }
+    };
+    let mentee_notes = notes(mentee).await;
+    let count = |notes: &[String], text: &str| notes.iter().filter(|n| n.contains(text)).count();
+    assert_eq!(
+        count(&mentee_notes, "prepare the agenda"),
+        1,
+        "{mentee_notes:?}"
+    );
+    assert_eq!(count(&mentee_notes, "A year on"), 1);
+    assert_eq!(count(&notes(mentor).await, "A year on"), 1);
+    let inbox = smtp.received();
+    // Bodies are quoted-printable: undo its soft line breaks.
+    let mails = |text: &str| {
+        inbox
+            .iter()
+            .filter(|m| m.body().replace("=\n", "").contains(text))
+            .count()
+    };
+    assert_eq!(
+        mails("prepare the agenda"),
+        1,
+        "one e-mail, however many workers"
+    );
+    assert_eq!(mails("A year on"), 2, "one to each side");
+    // Both agenda reminders ran (the stale one quietly), nothing pending.
+    for kind in [AGENDA_REMINDER, REVIEW_REMINDER] {
+        for job in tandem_store::jobs::of_kind(&t.db, kind)
+            .await
+            .expect("jobs")
+        {
+            assert_eq!(job.status, tandem_store::jobs::JobStatus::Done, "{kind}");
+        }
+    }
+    assert_eq!(
+        tandem_store::jobs::of_kind(&t.db, AGENDA_REMINDER)
+            .await
+            .expect("jobs")
+            .len(),
+        2
+    );
+});
