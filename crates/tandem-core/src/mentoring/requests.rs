@@ -132,7 +132,7 @@ pub async fn send(
         )),
         other => other.into(),
     })?;
-    store::notify_in(
+    crate::notify::notify_in(
         &mut tx,
         institution.id.0,
         mentor,
@@ -142,6 +142,7 @@ pub async fn send(
             day(expires_at)
         ),
         "/requests",
+        &format!("request:{id}:sent"),
         now,
     )
     .await?;
@@ -161,7 +162,12 @@ pub async fn send(
 
 /// A date as people read it: "3 December 2026".
 pub fn day(at: OffsetDateTime) -> String {
-    format!("{} {} {}", at.day(), at.month(), at.year())
+    date(at.date())
+}
+
+/// A calendar date as people read it: "25 November 2026".
+pub fn date(d: time::Date) -> String {
+    format!("{} {} {}", d.day(), d.month(), d.year())
 }
 
 /// The mentor's answer.
@@ -245,12 +251,13 @@ pub async fn answer(
     } else {
         format!("{mentor_name} declined your request.")
     };
-    store::notify_in(
+    crate::notify::notify_in(
         &mut tx,
         institution.id.0,
         found.mentee_id,
         &body,
         "/requests",
+        &format!("request:{request}:answered"),
         now,
     )
     .await?;

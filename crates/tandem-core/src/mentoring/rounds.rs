@@ -642,12 +642,13 @@ pub async fn create(
             .iter()
             .chain(inputs.mentors.iter().map(|(m, _)| m));
         for person in participants {
-            tandem_store::mentoring::notify_in(
+            crate::notify::notify_in(
                 &mut tx,
                 institution.id.0,
                 *person,
                 &format!("The {name} round asks you to rank your candidates before it is matched."),
                 &format!("/rounds/{id}/rank"),
+                &format!("round:{id}:rank:{person}"),
                 now,
             )
             .await?;
@@ -804,7 +805,7 @@ pub async fn publish(
                 other => other.into(),
             })?;
         for (to, other) in [(pair.mentee, pair.mentor), (pair.mentor, pair.mentee)] {
-            tandem_store::mentoring::notify_in(
+            crate::notify::notify_in(
                 &mut tx,
                 institution.id.0,
                 to,
@@ -814,6 +815,7 @@ pub async fn publish(
                     name(&other)
                 ),
                 "/requests",
+                &format!("round:{}:proposal:{to}", round.id),
                 now,
             )
             .await?;

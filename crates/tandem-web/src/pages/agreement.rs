@@ -146,7 +146,7 @@ async fn page(
         i_signed: signed_on(a, mine.side),
         other_signed: signed_on(a, mine.side.other()),
         in_force: a.in_force(),
-        review_on: a.review_on.to_string(),
+        review_on: tandem_core::mentoring::requests::date(a.review_on),
         review_due: a.in_force() && a.review_due(today),
     });
     let draft = versions

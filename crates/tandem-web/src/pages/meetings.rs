@@ -92,7 +92,7 @@ pub(crate) fn item_row(
         },
         due: a
             .due_on
-            .map(|d| format!("due {d}"))
+            .map(|d| format!("due {}", tandem_core::mentoring::requests::date(d)))
             .unwrap_or_else(|| "no due date".into()),
         overdue: a.is_overdue(today),
         done: !a.is_open(),

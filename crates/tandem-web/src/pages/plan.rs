@@ -46,6 +46,7 @@ pub struct Pending {
     pub kind: String,
     pub title: String,
     pub due: String,
+    pub due_label: String,
     pub working_days: i64,
     pub needed: u8,
 }
@@ -82,7 +83,7 @@ fn review_row(r: &tandem_domain::plan::ReviewRequest, who: String) -> ReviewRow 
         id: r.id.to_string(),
         kind: r.kind.label(),
         title: r.title.clone(),
-        due: r.due_on.to_string(),
+        due: tandem_core::mentoring::requests::date(r.due_on),
         status: r.status.label(),
         open: r.status == ReviewStatus::Requested,
         short_notice: r.short_notice,
@@ -320,6 +321,7 @@ pub async fn request_review(
                 kind: kind.code().into(),
                 title: form.title,
                 due: due_on.to_string(),
+                due_label: tandem_core::mentoring::requests::date(due_on),
                 working_days,
                 needed,
             };

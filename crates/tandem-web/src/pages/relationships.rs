@@ -201,10 +201,12 @@ pub async fn show(
     };
     let versions = tandem_core::relationships::agreement::history(&state.db, &scope, r.id).await?;
     let agreement = match versions.first() {
+        None if r.state.is_ended() => "No agreement was written.".into(),
         None => "Not written yet: start with your goals and how often you will meet.".into(),
         Some(a) if a.in_force() => format!(
             "Version {} is in force; to be revisited on {}.",
-            a.version, a.review_on
+            a.version,
+            tandem_core::mentoring::requests::date(a.review_on)
         ),
         Some(a) if !a.signed_by(mine.side) => {
             format!("Version {} is waiting for your signature.", a.version)

@@ -661,9 +661,11 @@ dual_test!(the_request_reminder_sweep_emails_the_mentor_once, |t| {
     let sent = requests::send(&t.db, &north, mentee, mentor, "Could we meet?", T0)
         .await
         .expect("sent");
-    // The request itself is an in-app note only (for now).
+    // The request itself is e-mailed to the mentor at once.
     drain(&worker, T0).await;
-    assert!(smtp.received().is_empty());
+    let inbox = smtp.received();
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert!(inbox[0].subject().contains("asked you to be their mentor"));
 
     let due = sent.expires_at - Duration::days(3) + Duration::seconds(1);
     assert_eq!(
@@ -688,7 +690,11 @@ dual_test!(the_request_reminder_sweep_emails_the_mentor_once, |t| {
 
     let stats = drain(&worker, due).await;
     assert_eq!(stats.sent, 1);
-    let inbox = smtp.received();
+    let inbox: Vec<_> = smtp
+        .received()
+        .into_iter()
+        .filter(|m| m.subject().contains("Reminder"))
+        .collect();
     assert_eq!(inbox.len(), 1, "{inbox:?}");
     assert_eq!(inbox[0].to, vec!["p0@north.org".to_string()]);
     assert_eq!(
@@ -712,7 +718,7 @@ dual_test!(the_request_reminder_sweep_emails_the_mentor_once, |t| {
         JobStatus::Done
     );
     assert_eq!(drain(&worker, due + Duration::days(1)).await.claimed, 0);
-    assert_eq!(smtp.received().len(), 1);
+    assert_eq!(smtp.received().len(), 2, "the request, then one reminder");
 });
 
 dual_test!(
