@@ -170,6 +170,8 @@ pub const ROUTES: &[RouteSpec] = &[
         Policy(TakePartInRelationship),
     ),
     r("GET", "/reviews", SignedIn),
+    r("GET", "/program/agreement", Policy(ManageProgram)),
+    r("POST", "/program/agreement", Policy(ManageProgram)),
     r("GET", "/rounds", Policy(RunRounds)),
     r("POST", "/rounds", Policy(RunRounds)),
     r("GET", "/rounds/{id}", Policy(RunRounds)),

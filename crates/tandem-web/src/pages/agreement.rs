@@ -271,3 +271,90 @@ pub async fn sign(
     .map_err(AppError::from)?;
     Ok(Redirect::to(&format!("/relationships/{id}/agreement?done=signed")).into_response())
 }
+
+#[derive(Template)]
+#[template(path = "agreement_template.html")]
+struct ProgramTemplatePage {
+    nav: Nav,
+    form: AgreementForm,
+    exit_clause: String,
+    cadences: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+    saved: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// The program's template: what every new agreement starts from, and the
+/// wording of its no-fault exit clause (which pairs cannot remove).
+pub async fn program_template(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let institution = super::program_institution(&state, &actor).await?;
+    let terms = agreement::template(&state.db, &InstitutionScope::of(&institution)).await?;
+    Ok(render(&ProgramTemplatePage {
+        nav: Nav::for_actor(&actor),
+        form: AgreementForm::from_terms(&terms),
+        exit_clause: terms.exit_clause,
+        cadences: Cadence::ALL.iter().map(|c| (c.code(), c.label())).collect(),
+        errors: vec![],
+        saved: q.saved.is_some(),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct TemplateForm {
+    #[serde(flatten)]
+    terms: AgreementForm,
+    #[serde(default)]
+    exit_clause: String,
+}
+
+pub async fn save_program_template(
+    State(state): State<AppState>,
+    actor: Actor,
+    axum::Form(form): axum::Form<TemplateForm>,
+) -> Result<Response, PageError> {
+    let institution = super::program_institution(&state, &actor).await?;
+    // Goals are each pair's own: a template may leave them empty.
+    let mut check = form.terms.clone();
+    if check.goals.trim().is_empty() {
+        check.goals = "(each pair's own)".into();
+    }
+    let result = check.terms(form.exit_clause.trim()).map(|mut terms| {
+        terms.goals = form.terms.goals.trim().into();
+        terms
+    });
+    let saved = match result {
+        Ok(terms) => agreement::save_template(
+            &state.db,
+            &InstitutionScope::of(&institution),
+            &terms,
+            state.auth.clock.now(),
+        )
+        .await
+        .map_err(|e| e.to_string()),
+        Err(problem) => Err(problem),
+    };
+    match saved {
+        Ok(()) => Ok(Redirect::to("/program/agreement?saved=1").into_response()),
+        Err(problem) => {
+            let mut response = render(&ProgramTemplatePage {
+                nav: Nav::for_actor(&actor),
+                form: form.terms,
+                exit_clause: form.exit_clause,
+                cadences: Cadence::ALL.iter().map(|c| (c.code(), c.label())).collect(),
+                errors: vec![problem],
+                saved: false,
+            });
+            *response.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+    }
+}

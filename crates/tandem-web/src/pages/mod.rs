@@ -132,6 +132,16 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             post(plan::close_review),
         ),
         ("GET", "/reviews", get(plan::load)),
+        (
+            "GET",
+            "/program/agreement",
+            get(agreement::program_template),
+        ),
+        (
+            "POST",
+            "/program/agreement",
+            post(agreement::save_program_template),
+        ),
         ("GET", "/rounds", get(rounds::list)),
         ("POST", "/rounds", post(rounds::create)),
         ("GET", "/rounds/{id}", get(rounds::show)),

@@ -183,6 +183,27 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "GET /program/agreement",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200"),
+            ("admin", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    // An empty form: no exit clause, nothing saved (400).
+    (
+        "POST /program/agreement",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("admin", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
         "GET /mentors",
         &[
             ("anonymous", "303"),

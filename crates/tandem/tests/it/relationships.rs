@@ -515,3 +515,57 @@ dual_test!(
         assert_eq!(location(&late), "");
     }
 );
+
+dual_test!(the_program_words_the_template_and_its_exit_clause, |t| {
+    let (north, ids) = world(&t.db).await;
+    let app = t.spawn_app().await;
+    let f = app.sign_in("facilitator@north", TEST_PASSWORD).await;
+    let page = f
+        .get("/program/agreement")
+        .await
+        .text()
+        .await
+        .expect("page");
+    assert!(
+        page.contains("without giving a reason"),
+        "the default clause"
+    );
+    let mut form = terms("", "twice_a_year");
+    form.retain(|(k, _)| *k != "authorship");
+    form.push((
+        "authorship",
+        "First authorship goes to whoever drafts the paper.",
+    ));
+    form.push((
+        "exit_clause",
+        "Either of us may end this at any time, no reason needed.",
+    ));
+    let saved = f.post("/program/agreement", &form).await;
+    assert_eq!(saved.status(), 303);
+    // An empty exit clause is refused: the program must keep one.
+    let mut blank = form.clone();
+    blank.retain(|(k, _)| *k != "exit_clause");
+    blank.push(("exit_clause", " "));
+    assert_eq!(f.post("/program/agreement", &blank).await.status(), 400);
+    // A mentee may not change the program's template.
+    let me = app.sign_in("mentee@north", TEST_PASSWORD).await;
+    assert_eq!(me.get("/program/agreement").await.status(), 403);
+
+    // A new pair starts from it, and cannot reword the exit clause.
+    let id = pair(&t.db, &north, ids[0], ids[1], true).await;
+    let path = format!("/relationships/{id}/agreement");
+    let blank = me.get(&path).await.text().await.expect("page");
+    assert!(blank.contains("First authorship goes to whoever drafts the paper."));
+    assert!(blank.contains("value=\"twice_a_year\" selected"), "{blank}");
+    let mut mine = terms(GOALS, "quarterly");
+    mine.push(("exit_clause", "Nobody may ever leave."));
+    assert_eq!(me.post(&path, &mine).await.status(), 303);
+    let stored =
+        tandem_core::relationships::agreement::history(&t.db, &InstitutionScope::of(&north), id)
+            .await
+            .expect("history");
+    assert_eq!(
+        stored[0].terms.exit_clause,
+        "Either of us may end this at any time, no reason needed."
+    );
+});
