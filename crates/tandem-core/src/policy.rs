@@ -45,6 +45,9 @@ pub enum Action {
     /// Take part in a relationship: its agreement, meetings, plan, reviews,
     /// and ending it.
     TakePartInRelationship,
+    /// See the program's pairs (who with whom, in what state; never their
+    /// agreement, meetings or notes) and end one as the program.
+    OverseeRelationships,
 }
 
 impl Action {
@@ -64,6 +67,7 @@ impl Action {
         Action::ManageProgram,
         Action::RunRounds,
         Action::TakePartInRelationship,
+        Action::OverseeRelationships,
     ];
 
     pub fn label(self) -> &'static str {
@@ -84,6 +88,9 @@ impl Action {
             Action::RunRounds => "Run matching rounds",
             Action::TakePartInRelationship => {
                 "Take part in a mentoring relationship (agreement, meetings, ending)"
+            }
+            Action::OverseeRelationships => {
+                "See the program's pairs and their state, and end one as the program"
             }
         }
     }
@@ -322,6 +329,12 @@ pub const POLICY: &[Rule] = &[
     // A relationship belongs to its two sides: no role, not the chair, not
     // the facilitator, reads its agreement, meetings or notes.
     rule(Who::Anyone, TakePartInRelationship, Party, Full),
+    rule(
+        Who::Role(Facilitator),
+        OverseeRelationships,
+        SameInstitution,
+        Directory,
+    ),
 ];
 
 /// What an action is aimed at, as far as the policy cares.

@@ -171,6 +171,16 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r("GET", "/reviews", SignedIn),
     r("GET", "/program/agreement", Policy(ManageProgram)),
+    r(
+        "GET",
+        "/program/relationships",
+        Policy(OverseeRelationships),
+    ),
+    r(
+        "POST",
+        "/program/relationships/{id}/end",
+        Policy(OverseeRelationships),
+    ),
     r("POST", "/program/agreement", Policy(ManageProgram)),
     r("GET", "/rounds", Policy(RunRounds)),
     r("POST", "/rounds", Policy(RunRounds)),

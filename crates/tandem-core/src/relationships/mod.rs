@@ -253,3 +253,57 @@ pub async fn end(
     after.ended_at = Some(now);
     Ok(after)
 }
+
+/// The program ends relationship `id` (a proposal or an active pair):
+/// both sides get the same neutral notice, and the mentee is offered a new
+/// match.
+pub async fn end_by_program(
+    db: &Db,
+    institution: &Institution,
+    id: MentorshipId,
+    now: OffsetDateTime,
+) -> Result<Relationship, MentoringError> {
+    let scope = InstitutionScope::of(institution);
+    let relationship = store::get(db, &scope, id)
+        .await?
+        .ok_or(MentoringError::NotFound)?;
+    let to = apply(
+        relationship.state,
+        tandem_domain::relationship::Party::Program,
+        Action::End,
+    )
+    .map_err(|e| MentoringError::Refused(format!("{e}.")))?;
+    let names = [
+        name_of(db, &scope, relationship.mentee_id).await?,
+        name_of(db, &scope, relationship.mentor_id).await?,
+    ];
+    let mut tx = db.begin().await?;
+    if !store::save_state_in(&mut tx, &scope, &relationship, to, now).await? {
+        return Err(changed_meanwhile());
+    }
+    for (person, other) in [
+        (relationship.mentee_id, &names[1]),
+        (relationship.mentor_id, &names[0]),
+    ] {
+        crate::notify::notify_in(
+            &mut tx,
+            institution.id.0,
+            person,
+            &format!(
+                "The program has closed your mentoring relationship with {other}. This says \
+                 nothing about either of you, and no reason is shared with anyone who manages you."
+            ),
+            &link(id),
+            &format!("relationship:{id}:ended:{person}"),
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    tandem_store::mentoring::mark_looking(db, &scope, relationship.mentee_id, now).await?;
+    let mut after = relationship;
+    after.state = to;
+    after.version += 1;
+    after.ended_at = Some(now);
+    Ok(after)
+}

@@ -142,6 +142,16 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/program/agreement",
             post(agreement::save_program_template),
         ),
+        (
+            "GET",
+            "/program/relationships",
+            get(relationships::program_list),
+        ),
+        (
+            "POST",
+            "/program/relationships/{id}/end",
+            post(relationships::program_end),
+        ),
         ("GET", "/rounds", get(rounds::list)),
         ("POST", "/rounds", post(rounds::create)),
         ("GET", "/rounds/{id}", get(rounds::show)),
@@ -302,6 +312,12 @@ impl Nav {
             links.push(NavLink {
                 href: "/admin/permissions".into(),
                 label: "Permissions".into(),
+            });
+        }
+        if p.institution.is_some() && may_ever(p, Action::OverseeRelationships) {
+            links.push(NavLink {
+                href: "/program/relationships".into(),
+                label: "Pairs".into(),
             });
         }
         if p.institution.is_some() && may_ever(p, Action::RunRounds) {

@@ -456,3 +456,141 @@ pub async fn endings_report(
         rows,
     }))
 }
+
+/// One pair on the program's overview.
+pub struct ProgramRow {
+    pub id: String,
+    pub mentee: String,
+    pub mentor: String,
+    pub role: &'static str,
+    pub state: &'static str,
+    pub when: String,
+    pub open: bool,
+}
+
+#[derive(Template)]
+#[template(path = "program_relationships.html")]
+struct ProgramListTemplate {
+    nav: Nav,
+    rows: Vec<ProgramRow>,
+    counts: Vec<(&'static str, usize)>,
+    show: String,
+    flash: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProgramListQuery {
+    #[serde(default)]
+    show: String,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+async fn oversee(state: &AppState, actor: &Actor) -> Result<Institution, AppError> {
+    let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
+    authorize(
+        state,
+        actor,
+        Action::OverseeRelationships,
+        Target::institution(institution.id),
+    )
+    .await?;
+    Ok(institution)
+}
+
+/// The program's pairs: who with whom and in what state. Never their
+/// agreement, meetings, notes or why anything ended.
+pub async fn program_list(
+    State(state): State<AppState>,
+    actor: Actor,
+    Query(q): Query<ProgramListQuery>,
+) -> Result<Response, PageError> {
+    let institution = oversee(&state, &actor).await?;
+    let scope = InstitutionScope::of(&institution);
+    let name = name_lookup(&state, &institution).await?;
+    let all = tandem_store::relationships::all(&state.db, &scope).await?;
+    let show = match q.show.as_str() {
+        "proposed" | "ended" => q.show.clone(),
+        _ => "active".to_string(),
+    };
+    let counts = ["proposed", "active", "ended"]
+        .iter()
+        .map(|stage| {
+            (
+                *stage,
+                all.iter().filter(|r| r.state.stage() == *stage).count(),
+            )
+        })
+        .collect();
+    let mut rows: Vec<ProgramRow> = all
+        .iter()
+        .filter(|r| r.state.stage() == show)
+        .map(|r| {
+            let mine = Mine {
+                relationship: r.clone(),
+                side: Side::Mentee,
+            };
+            ProgramRow {
+                id: r.id.to_string(),
+                mentee: name(r.mentee_id),
+                mentor: name(r.mentor_id),
+                role: r.role.label(),
+                state: r.state.label(),
+                when: when(&mine),
+                open: !r.state.is_ended(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| a.mentee.cmp(&b.mentee));
+    Ok(render(&ProgramListTemplate {
+        nav: Nav::for_actor(&actor),
+        rows,
+        counts,
+        show,
+        flash: q
+            .done
+            .is_some()
+            .then_some("Closed. Both sides got the same neutral notice."),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ProgramEndForm {
+    /// "yes": the facilitator confirms.
+    #[serde(default)]
+    confirm: String,
+}
+
+pub async fn program_end(
+    State(state): State<AppState>,
+    actor: Actor,
+    Path(id): Path<String>,
+    axum::Form(form): axum::Form<ProgramEndForm>,
+) -> Result<Response, PageError> {
+    let institution = oversee(&state, &actor).await?;
+    let id = crate::relationships::relationship_id(&id)?;
+    if tandem_store::relationships::get(&state.db, &InstitutionScope::of(&institution), id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound.into());
+    }
+    if form.confirm != "yes" {
+        return Err(AppError::BadRequest(
+            "Tick the box to confirm that the program closes this relationship.".into(),
+        )
+        .into());
+    }
+    relationships::end_by_program(&state.db, &institution, id, state.auth.clock.now())
+        .await
+        .map_err(AppError::from)?;
+    crate::authz::record(
+        &state,
+        &actor,
+        "relationship_ended_by_program",
+        format!("relationship:{id}"),
+        String::new(),
+    )
+    .await?;
+    Ok(Redirect::to("/program/relationships?done=1").into_response())
+}

@@ -204,6 +204,25 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "GET /program/relationships",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    // Without the confirmation box ticked, nothing is closed (400).
+    (
+        "POST /program/relationships/{id}/end",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400 400 400 404 404 404"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
         "GET /mentors",
         &[
             ("anonymous", "303"),

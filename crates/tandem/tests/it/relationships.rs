@@ -569,3 +569,71 @@ dual_test!(the_program_words_the_template_and_its_exit_clause, |t| {
         "Either of us may end this at any time, no reason needed."
     );
 });
+
+dual_test!(
+    the_program_closes_a_pair_with_the_same_neutral_notice_to_both,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let (mentee, mentor) = (ids[0], ids[1]);
+        let id = pair(&t.db, &north, mentee, mentor, true).await;
+        // An earlier ending with a private reason the program must not see.
+        let old = pair(&t.db, &north, ids[4], ids[5], true).await;
+        let input = EndingInput {
+            factors: vec![FailureFactor::Competition],
+            note: NOTE.into(),
+            keep_apart: false,
+        };
+        relationships::end(&t.db, &north, old, ids[4], &input, T0)
+            .await
+            .expect("end");
+        let app = t.spawn_app().await;
+        let f = app.sign_in("facilitator@north", TEST_PASSWORD).await;
+        let list = f
+            .get("/program/relationships")
+            .await
+            .text()
+            .await
+            .expect("list");
+        assert!(
+            list.contains(&format!("/program/relationships/{id}/end")),
+            "{list}"
+        );
+        let ended = f
+            .get("/program/relationships?show=ended")
+            .await
+            .text()
+            .await
+            .expect("ended");
+        assert!(ended.contains("Junior0"), "{ended}");
+        for secret in ["CANARYENDNOTE", "Competition"] {
+            assert!(!ended.contains(secret), "the program saw {secret:?}");
+        }
+        let path = format!("/program/relationships/{id}/end");
+        assert_eq!(f.post(&path, &[]).await.status(), 400, "needs confirming");
+        assert!(state_of(&t.db, &north, id).await.is_active());
+        assert_eq!(f.post(&path, &[("confirm", "yes")]).await.status(), 303);
+        assert_eq!(
+            state_of(&t.db, &north, id).await,
+            RelationshipState::Ended {
+                ending: Ending::ByProgram
+            }
+        );
+        for user in ["mentee@north", "mentor@north"] {
+            let s = app.sign_in(user, TEST_PASSWORD).await;
+            let news = s.get("/requests").await.text().await.expect("news");
+            assert!(
+                news.contains("The program has closed your mentoring relationship"),
+                "{user}: {news}"
+            );
+        }
+        // Not a chair's, not a mentor's to see.
+        for user in ["chair@north", "mentor@north"] {
+            let s = app.sign_in(user, TEST_PASSWORD).await;
+            assert_eq!(
+                s.get("/program/relationships").await.status(),
+                403,
+                "{user}"
+            );
+        }
+    }
+);
