@@ -20,7 +20,7 @@ use crate::authz::authorize;
 use crate::directory;
 use crate::error::ErrorBody;
 use crate::guard::Actor;
-use crate::relationships::{EndingForm, my_relationship};
+use crate::relationships::{EndingForm, my_relationship, other_name};
 use crate::{AppError, AppState};
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -106,17 +106,6 @@ fn dto(mine: &Mine, other_name: String) -> RelationshipDto {
     }
 }
 
-async fn other_name(
-    state: &AppState,
-    scope: &InstitutionScope,
-    mine: &Mine,
-) -> Result<String, AppError> {
-    Ok(tandem_store::people::get(&state.db, scope, mine.other())
-        .await?
-        .map(|p| p.display_name())
-        .unwrap_or_default())
-}
-
 #[utoipa::path(get, path = "/me/relationships", tag = "relationships",
     responses(
         (status = 200, description = "The caller's relationships, newest first", body = [RelationshipDto]),
@@ -150,7 +139,7 @@ async fn get_relationship(
     Path(id): Path<String>,
 ) -> Result<Json<RelationshipDto>, AppError> {
     let (institution, mine) = my_relationship(&state, &actor, &id).await?;
-    let name = other_name(&state, &InstitutionScope::of(&institution), &mine).await?;
+    let name = other_name(&state, &institution, &mine).await?;
     Ok(Json(dto(&mine, name)))
 }
 
@@ -180,7 +169,7 @@ async fn complete_relationship(
         relationship,
         side: mine.side,
     };
-    let name = other_name(&state, &InstitutionScope::of(&institution), &after).await?;
+    let name = other_name(&state, &institution, &after).await?;
     Ok(Json(dto(&after, name)))
 }
 
@@ -218,7 +207,7 @@ async fn end_relationship(
         relationship,
         side: mine.side,
     };
-    let name = other_name(&state, &InstitutionScope::of(&institution), &after).await?;
+    let name = other_name(&state, &institution, &after).await?;
     Ok(Json(dto(&after, name)))
 }
 

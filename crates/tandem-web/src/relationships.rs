@@ -154,3 +154,17 @@ pub fn parse_slot_time(date: &str, clock: &str) -> Result<time::OffsetDateTime, 
     .map_err(|_| AppError::BadRequest("time: expected a time like 15:00".into()))?;
     Ok(day.with_time(at).assume_utc())
 }
+
+/// The name of the person on the other side of `mine`.
+pub async fn other_name(
+    state: &AppState,
+    institution: &Institution,
+    mine: &Mine,
+) -> Result<String, AppError> {
+    Ok(
+        tandem_store::people::get(&state.db, &InstitutionScope::of(institution), mine.other())
+            .await?
+            .map(|p| p.display_name())
+            .unwrap_or_default(),
+    )
+}

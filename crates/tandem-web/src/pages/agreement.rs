@@ -136,10 +136,7 @@ async fn page(
     let versions = agreement::history(&state.db, &scope, id).await?;
     let template = agreement::template(&state.db, &scope).await?;
     let today = state.auth.clock.now().date();
-    let other_name = tandem_store::people::get(&state.db, &scope, mine.other())
-        .await?
-        .map(|p| p.display_name())
-        .unwrap_or_default();
+    let other_name = crate::relationships::other_name(state, &institution, &mine).await?;
     let current = versions.first().map(|a| CurrentView {
         version: a.version,
         terms: a.terms.clone(),

@@ -158,10 +158,7 @@ pub async fn show(
     let items = tandem_store::meetings::actions_of(&state.db, &scope, rel).await?;
     let opening = meetings::opening(&meeting, &all, &items);
     let today = state.auth.clock.now().date();
-    let other_name = tandem_store::people::get(&state.db, &scope, mine.other())
-        .await?
-        .map(|p| p.display_name())
-        .unwrap_or_default();
+    let other_name = crate::relationships::other_name(&state, &institution, &mine).await?;
     let goals = tandem_core::relationships::agreement::history(&state.db, &scope, rel)
         .await?
         .into_iter()
@@ -494,11 +491,7 @@ pub async fn ics(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, PageError> {
     let (institution, mine, meeting) = my_meeting(&state, &actor, &id).await?;
-    let other_name =
-        tandem_store::people::get(&state.db, &InstitutionScope::of(&institution), mine.other())
-            .await?
-            .map(|p| p.display_name())
-            .unwrap_or_default();
+    let other_name = crate::relationships::other_name(&state, &institution, &mine).await?;
     let cal = Calendar {
         name: "Tandem".into(),
         events: vec![event(&meeting, &other_name, &base_url(&headers))],
