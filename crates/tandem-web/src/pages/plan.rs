@@ -102,7 +102,7 @@ async fn page(
     let (institution, mine) = my_relationship(state, actor, raw_id).await?;
     let scope = InstitutionScope::of(&institution);
     let r = &mine.relationship;
-    let other_name = crate::relationships::other_name(&state, &institution, &mine).await?;
+    let other_name = crate::relationships::other_name(state, &institution, &mine).await?;
     let goals = tandem_store::plans::goals(&state.db, &scope, r.mentee_id)
         .await?
         .into_iter()
