@@ -38,11 +38,14 @@ pub struct RelationshipsSeeded {
     pub ended: usize,
     pub ending_reasons: usize,
     pub completed: usize,
+    pub declined: usize,
 }
 
 /// Relationships that ended (with a reason for most) and that completed.
 const ENDED: usize = 8;
 const COMPLETED: usize = 2;
+/// Relationships the program closed.
+const CLOSED_BY_PROGRAM: usize = 1;
 
 const GOALS: &[&str] = &[
     "Submit a first R01 within two years; build a publication plan around it.",
@@ -342,7 +345,7 @@ pub async fn seed_relationships(
     mentors.sort_by(|a, b| a.employee_id.cmp(&b.employee_id));
     let mut made = 0;
     for mentee in juniors {
-        if made == ENDED + COMPLETED {
+        if made == ENDED + COMPLETED + CLOSED_BY_PROGRAM {
             break;
         }
         let Some(mentor) = mentors
@@ -412,7 +415,7 @@ pub async fn seed_relationships(
             };
             rel::end(db, institution, r.id, by, &input, end).await?;
             seeded.ended += 1;
-        } else {
+        } else if made < ENDED + COMPLETED {
             rel::act(db, institution, r.id, r.mentor_id, Action::Complete, end).await?;
             rel::act(
                 db,
@@ -424,8 +427,20 @@ pub async fn seed_relationships(
             )
             .await?;
             seeded.completed += 1;
+        } else {
+            rel::end_by_program(db, institution, r.id, end).await?;
+            seeded.ended += 1;
         }
         made += 1;
+    }
+    // One of the round's proposals was declined (the others wait).
+    if let Some(p) = all.iter().find(|r| {
+        matches!(r.state, tandem_domain::RelationshipState::Proposed { .. })
+            && !skip.contains(&r.mentee_id)
+            && !skip.contains(&r.mentor_id)
+    }) {
+        rel::act(db, institution, p.id, p.mentor_id, Action::Decline, now).await?;
+        seeded.declined += 1;
     }
     Ok(seeded)
 }

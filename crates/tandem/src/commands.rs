@@ -225,8 +225,8 @@ pub async fn demo(settings: &Settings, seed: u64, serve: bool) -> anyhow::Result
         );
         if let Some(r) = &s.relationships {
             println!(
-                "{}: {} agreements, {} meetings, {} action items; {} relationships ended, {} completed",
-                s.slug, r.agreements, r.meetings, r.action_items, r.ended, r.completed
+                "{}: {} agreements, {} meetings, {} action items; {} relationships ended, {} completed, {} proposal declined",
+                s.slug, r.agreements, r.meetings, r.action_items, r.ended, r.completed, r.declined
             );
         }
     }

@@ -248,9 +248,14 @@ dual_test!(the_demo_seeds_mentoring_to_explore, |t| {
         // Pairs, and people still looking.
         let open = store::open_mentorships(&t.db, &scope).await.expect("pairs");
         // The active pairs, and the published round's proposals (two of
-        // them accepted by both sides, the rest waiting).
-        assert!(m.round_pairs > 2, "the demo round proposes pairs");
-        assert_eq!(open.len(), tandem_core::demo::ACTIVE_PAIRS + m.round_pairs);
+        // them accepted by both sides, one declined, the rest waiting).
+        assert!(m.round_pairs > 3, "the demo round proposes pairs");
+        let declined = s.relationships.as_ref().map_or(0, |r| r.declined);
+        assert_eq!(declined, 1);
+        assert_eq!(
+            open.len(),
+            tandem_core::demo::ACTIVE_PAIRS + m.round_pairs - declined
+        );
         let rounds = tandem_store::rounds::list(&t.db, &scope)
             .await
             .expect("rounds");
@@ -331,7 +336,13 @@ dual_test!(the_demo_seeds_relationships_in_every_state, |t| {
         let has = |f: &dyn Fn(RelationshipState) -> bool| all.iter().any(|r| f(r.state));
         assert!(has(&|s| matches!(s, RelationshipState::Proposed { .. })));
         assert!(has(&|s| s.is_active()));
-        for ending in [Ending::Completed, Ending::ByMentee, Ending::ByMentor] {
+        for ending in [
+            Ending::Completed,
+            Ending::ByMentee,
+            Ending::ByMentor,
+            Ending::ByProgram,
+            Ending::Declined,
+        ] {
             assert!(
                 has(&|s| s == RelationshipState::Ended { ending }),
                 "{ending:?} in {}",
