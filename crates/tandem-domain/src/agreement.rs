@@ -98,23 +98,7 @@ impl AgreementTerms {
             ("exit_clause", &self.exit_clause),
         ];
         for (field, text) in texts {
-            if text.chars().count() > MAX_TERM_CHARS {
-                return Err(ValueError::new(
-                    field,
-                    "(long text)",
-                    format!("at most {MAX_TERM_CHARS} characters"),
-                ));
-            }
-            if text
-                .chars()
-                .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            {
-                return Err(ValueError::new(
-                    field,
-                    "(text)",
-                    "text without control characters",
-                ));
-            }
+            crate::meeting::clean_note(field, text, MAX_TERM_CHARS)?;
         }
         if self.goals.trim().is_empty() {
             return Err(ValueError::new(

@@ -117,7 +117,9 @@ impl ActionItem {
     }
 }
 
-/// Checks free text typed into a meeting page.
+/// Checks free text a person typed (meetings, agreements, plans): at most
+/// `max` characters and no control characters but line breaks and tabs.
+/// Returns it trimmed.
 pub fn clean_note(field: &'static str, raw: &str, max: usize) -> Result<String, ValueError> {
     let text = raw.trim();
     if text.chars().count() > max {

@@ -142,14 +142,9 @@ pub async fn of_person(
     person: PersonId,
 ) -> Result<Vec<Meeting>, StoreError> {
     let sql = format!(
-        "SELECT {} FROM meetings mt WHERE mt.institution_id = $1 AND mt.mentorship_id IN \
+        "SELECT {COLUMNS} FROM meetings WHERE institution_id = $1 AND mentorship_id IN \
          (SELECT id FROM mentorships WHERE institution_id = $1 AND (mentee_id = $2 OR mentor_id = $2)) \
-         ORDER BY mt.starts_at, mt.id",
-        COLUMNS
-            .split(", ")
-            .map(|c| format!("mt.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+         ORDER BY starts_at, id"
     );
     let rows: Vec<Row> = on_pool!(db, pool => sqlx::query_as(&sql)
         .bind(scope.institution_id().0)

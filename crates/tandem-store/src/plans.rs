@@ -260,14 +260,9 @@ pub async fn review_load(
     mentor: PersonId,
 ) -> Result<Vec<ReviewRequest>, StoreError> {
     let sql = format!(
-        "SELECT {} FROM review_requests r JOIN mentorships m ON m.id = r.mentorship_id \
-         WHERE r.institution_id = $1 AND m.mentor_id = $2 AND r.status = 'requested' \
-         ORDER BY r.due_on, r.id",
-        REVIEW_COLUMNS
-            .split(", ")
-            .map(|c| format!("r.{c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        "SELECT {REVIEW_COLUMNS} FROM review_requests WHERE institution_id = $1 AND status = 'requested' \
+         AND mentorship_id IN (SELECT id FROM mentorships WHERE institution_id = $1 AND mentor_id = $2) \
+         ORDER BY due_on, id"
     );
     let rows: Vec<ReviewRow> = on_pool!(db, pool => sqlx::query_as(&sql)
         .bind(scope.institution_id().0)

@@ -27,8 +27,19 @@ pub async fn my_relationship(
     raw_id: &str,
 ) -> Result<(Institution, Mine), AppError> {
     let institution = actor.0.institution.clone().ok_or(AppError::NotFound)?;
-    let id = relationship_id(raw_id)?;
-    let scope = InstitutionScope::of(&institution);
+    let mine = relationship_in(state, actor, &institution, relationship_id(raw_id)?).await?;
+    Ok((institution, mine))
+}
+
+/// The caller's side of relationship `id` of `institution`, after the
+/// policy allowed them to take part in it.
+async fn relationship_in(
+    state: &AppState,
+    actor: &Actor,
+    institution: &Institution,
+    id: MentorshipId,
+) -> Result<Mine, AppError> {
+    let scope = InstitutionScope::of(institution);
     let relationship = tandem_store::relationships::get(&state.db, &scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -45,7 +56,7 @@ pub async fn my_relationship(
     .await?;
     let person = actor.0.person.ok_or(AppError::NotFound)?;
     let side = relationship.side_of(person).ok_or(AppError::NotFound)?;
-    Ok((institution, Mine { relationship, side }))
+    Ok(Mine { relationship, side })
 }
 
 /// The ending form as it arrives from a page or as JSON.
@@ -119,8 +130,7 @@ pub async fn my_meeting(
     let meeting = tandem_store::meetings::get(&state.db, &InstitutionScope::of(&institution), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (institution, mine) =
-        my_relationship(state, actor, &meeting.mentorship_id.to_string()).await?;
+    let mine = relationship_in(state, actor, &institution, meeting.mentorship_id).await?;
     Ok((institution, mine, meeting))
 }
 
@@ -135,8 +145,7 @@ pub async fn my_action(
     let item = tandem_store::meetings::action(&state.db, &InstitutionScope::of(&institution), id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (institution, mine) =
-        my_relationship(state, actor, &item.mentorship_id.to_string()).await?;
+    let mine = relationship_in(state, actor, &institution, item.mentorship_id).await?;
     Ok((institution, mine, item))
 }
 

@@ -166,7 +166,8 @@ pub async fn show(
     let (institution, mine) = my_relationship(&state, &actor, &id).await?;
     let scope = InstitutionScope::of(&institution);
     let nav = Nav::for_actor(&actor);
-    let name = name_lookup(&state, &institution).await?;
+    // Only the other side's name: the whole roster is not needed here.
+    let other_name = crate::relationships::other_name(&state, &institution, &mine).await?;
     let r = &mine.relationship;
     let other = mine.other();
     let (i_accepted, other_accepted) = match r.state {
@@ -195,7 +196,7 @@ pub async fn show(
         });
     // A mentee whose relationship ended is offered a new match at once.
     let next_mentors = if r.state.is_ended() && mine.side == Side::Mentee {
-        next_mentors(&state, &institution, r.mentee_id, &name).await?
+        next_mentors(&state, &institution, r.mentee_id).await?
     } else {
         vec![]
     };
@@ -213,8 +214,7 @@ pub async fn show(
         }
         Some(a) => format!(
             "Version {} is waiting for {}'s signature.",
-            a.version,
-            name(other)
+            a.version, other_name
         ),
     };
     let all_meetings = tandem_store::meetings::of_relationship(&state.db, &scope, r.id).await?;
@@ -245,12 +245,11 @@ pub async fn show(
         })
         .collect();
     let today = now.date();
-    let other_label = name(other);
     let open_items = tandem_store::meetings::actions_of(&state.db, &scope, r.id)
         .await?
         .iter()
         .filter(|a| a.is_open())
-        .map(|a| super::meetings::item_row(a, today, mine.side, &other_label))
+        .map(|a| super::meetings::item_row(a, today, mine.side, &other_name))
         .collect();
     let flash = match q.done.as_deref() {
         Some("ended") => Some(
@@ -265,7 +264,7 @@ pub async fn show(
         csrf: nav.csrf.clone(),
         nav,
         id: r.id.to_string(),
-        other_name: name(other),
+        other_name,
         other_link: format!("/i/{slug}/people/{other}"),
         other_is: other_is(mine.side),
         role: r.role.label(),
@@ -291,7 +290,6 @@ async fn next_mentors(
     state: &AppState,
     institution: &Institution,
     mentee: PersonId,
-    name: &(dyn Fn(PersonId) -> String + Sync),
 ) -> Result<Vec<NextMentor>, AppError> {
     let scope = InstitutionScope::of(institution);
     let pool = MentoringPool::load_cached(&state.db, &scope, &state.pools).await?;
@@ -305,7 +303,10 @@ async fn next_mentors(
         .into_iter()
         .map(|s| NextMentor {
             id: s.mentor_id.to_string(),
-            name: name(s.mentor_id),
+            name: pool
+                .person(s.mentor_id)
+                .map(|p| p.display_name())
+                .unwrap_or_default(),
             score: s.fit.score,
             reason: s
                 .fit
@@ -367,13 +368,13 @@ pub async fn end_page(
     if mine.relationship.state.is_ended() {
         return Ok(Redirect::to(&format!("/relationships/{id}")).into_response());
     }
-    let name = name_lookup(&state, &institution).await?;
+    let other_name = crate::relationships::other_name(&state, &institution, &mine).await?;
     let nav = Nav::for_actor(&actor);
     Ok(render(&EndTemplate {
         csrf: nav.csrf.clone(),
         nav,
         id: mine.relationship.id.to_string(),
-        other_name: name(mine.other()),
+        other_name,
         proposed: !mine.relationship.state.is_active(),
         factors: FailureFactor::ALL
             .iter()
