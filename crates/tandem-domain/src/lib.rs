@@ -7,6 +7,7 @@
 pub mod values;
 pub mod access;
 pub mod agreement;
+pub mod health;
 pub mod ids;
 pub mod meeting;
 pub mod mentoring;
