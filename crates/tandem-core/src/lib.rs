@@ -7,6 +7,7 @@ pub mod auth;
 pub mod calendar;
 pub mod clock;
 pub mod demo;
+pub mod health;
 pub mod mentoring;
 pub mod notify;
 pub mod policy;

@@ -243,3 +243,35 @@ pub async fn revoke(db: &Db, account: AccountId, grant: Grant) -> Result<bool, S
     .rows_affected());
     Ok(removed > 0)
 }
+
+/// Every enabled account of `institution` holding `role`, with its person
+/// (if linked) and the grant: who to alert about something in a unit.
+pub async fn holders_of(
+    db: &Db,
+    institution: InstitutionId,
+    role: Role,
+) -> Result<Vec<(AccountId, Option<PersonId>, Grant)>, StoreError> {
+    #[derive(sqlx::FromRow)]
+    struct HolderRow {
+        id: Uuid,
+        person_id: Option<Uuid>,
+        #[sqlx(flatten)]
+        grant: GrantRow,
+    }
+    let rows: Vec<HolderRow> = on_pool!(db, pool => sqlx::query_as(
+        "SELECT a.id, a.person_id, g.role, g.institution_id, g.department_id, g.division_id \
+         FROM role_grants g JOIN accounts a ON a.id = g.account_id \
+         WHERE g.institution_id = $1 AND g.role = $2 AND a.disabled = $3 ORDER BY a.username",
+    )
+    .bind(institution.0)
+    .bind(role.code())
+    .bind(false)
+    .fetch_all(pool)
+    .await?);
+    rows.into_iter()
+        .map(|r| {
+            let grant = grant_from(r.grant)?;
+            Ok((AccountId(r.id), r.person_id.map(PersonId), grant))
+        })
+        .collect()
+}

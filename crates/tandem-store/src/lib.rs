@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod agreements;
 pub mod audit;
 mod db;
+pub mod health;
 pub mod institutions;
 pub mod jobs;
 pub mod meetings;

@@ -83,7 +83,7 @@ fn changed_meanwhile() -> MentoringError {
     )
 }
 
-async fn name_of(
+pub(crate) async fn name_of(
     db: &Db,
     scope: &InstitutionScope,
     person: PersonId,
