@@ -615,8 +615,9 @@ pub async fn add_entry_in(
     e: &EntryRow,
 ) -> Result<(), StoreError> {
     on_tx!(tx, conn => sqlx::query(
-        "INSERT INTO broker_case_entries (id, institution_id, case_id, author, kind, text, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO broker_case_entries (id, institution_id, case_id, seq, author, kind, text, created_at) \
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(seq), 0) + 1 FROM broker_case_entries WHERE case_id = $3), \
+         $4, $5, $6, $7)",
     )
     .bind(e.id)
     .bind(scope.institution_id().0)
@@ -648,7 +649,7 @@ pub async fn entries(
 ) -> Result<Vec<EntryRow>, StoreError> {
     let rows: Vec<(Uuid, Uuid, Uuid, String, String, OffsetDateTime)> = on_pool!(db, pool => sqlx::query_as(
         "SELECT id, case_id, author, kind, text, created_at FROM broker_case_entries \
-         WHERE institution_id = $1 AND case_id = $2 ORDER BY created_at, id",
+         WHERE institution_id = $1 AND case_id = $2 ORDER BY seq, id",
     )
     .bind(scope.institution_id().0)
     .bind(case)

@@ -84,9 +84,11 @@ CREATE TABLE broker_case_entries (
     id                  BLOB PRIMARY KEY NOT NULL,
     institution_id      BLOB NOT NULL REFERENCES institutions (id),
     case_id             BLOB NOT NULL REFERENCES broker_cases (id),
+    -- Order within the case (several entries may share a time).
+    seq                 INTEGER NOT NULL,
     author              BLOB NOT NULL REFERENCES accounts (id),
     kind                TEXT NOT NULL CHECK (kind IN ('opened', 'note', 'contact', 'secondary', 'rematch', 'closed')),
     text                TEXT NOT NULL,
     created_at          TEXT NOT NULL
 );
-CREATE INDEX broker_case_entries_case ON broker_case_entries (case_id, created_at);
+CREATE INDEX broker_case_entries_case ON broker_case_entries (case_id, seq);

@@ -4,6 +4,7 @@
 
 mod auth;
 mod demo;
+mod health;
 mod http;
 mod import;
 mod jobs;
