@@ -48,6 +48,11 @@ pub enum Action {
     /// See the program's pairs (who with whom, in what state; never their
     /// agreement, meetings or notes) and end one as the program.
     OverseeRelationships,
+    /// Watch the health of relationships in one's unit: statuses, the
+    /// factor and evidence (check-in answers, and comments their authors
+    /// shared), alerts, and brokering cases with their private log. Every
+    /// read of it is audited.
+    WatchHealth,
 }
 
 impl Action {
@@ -68,6 +73,7 @@ impl Action {
         Action::RunRounds,
         Action::TakePartInRelationship,
         Action::OverseeRelationships,
+        Action::WatchHealth,
     ];
 
     pub fn label(self) -> &'static str {
@@ -91,6 +97,9 @@ impl Action {
             }
             Action::OverseeRelationships => {
                 "See the program's pairs and their state, and end one as the program"
+            }
+            Action::WatchHealth => {
+                "Watch relationship health in their unit (evidence, alerts) and broker failing ones"
             }
         }
     }
@@ -335,6 +344,10 @@ pub const POLICY: &[Rule] = &[
         SameInstitution,
         Directory,
     ),
+    // Health and brokering: the facilitator of the mentee's unit only.
+    // Chairs and directors see health as suppressed unit aggregates
+    // (ReadUnitSummary), never a relationship or a person.
+    rule(Who::Role(Facilitator), WatchHealth, SameUnit, Full),
 ];
 
 /// What an action is aimed at, as far as the policy cares.
@@ -365,6 +378,23 @@ impl Target {
             person: Some(p.id),
             account: None,
             parties: None,
+        }
+    }
+
+    /// A relationship, placed in the unit of its mentee (whose
+    /// department and division decide which facilitator watches it).
+    pub fn relationship_in_unit(
+        institution: InstitutionId,
+        mentee: &tandem_domain::PersonProfile,
+        mentor: PersonId,
+    ) -> Self {
+        Target {
+            institution: Some(institution),
+            department: Some(mentee.department_id),
+            division: Some(mentee.division_id),
+            person: None,
+            account: None,
+            parties: Some((mentee.id, mentor)),
         }
     }
 

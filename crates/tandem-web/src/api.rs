@@ -29,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(demographics))
         .merge(crate::api_mentoring::routes())
         .merge(crate::api_relationships::routes())
+        .merge(crate::api_health::routes())
 }
 
 /// The signed-in account.

@@ -233,3 +233,41 @@ pub async fn authorized_profile(
         profile_view(&state.db, &scope, person, view).await?,
     ))
 }
+
+/// A division whose aggregate picture the caller may see (the policy's
+/// `ReadUnitSummary`); an unknown division answers 404 after the caller
+/// was checked against the institution, so it says nothing to outsiders.
+pub async fn summary_division(
+    state: &crate::AppState,
+    actor: &crate::guard::Actor,
+    slug: &str,
+    raw_id: &str,
+) -> Result<(Institution, tandem_store::units::Division), AppError> {
+    use tandem_core::policy::{Action, Target};
+    let (institution, scope) = institution(&state.db, slug).await?;
+    let division = match raw_id.parse::<uuid::Uuid>() {
+        Ok(uuid) => tandem_store::units::divisions(&state.db, &scope)
+            .await?
+            .into_iter()
+            .find(|d| d.id.0 == uuid),
+        Err(_) => None,
+    };
+    let Some(division) = division else {
+        crate::authz::authorize(
+            state,
+            actor,
+            Action::ReadInstitution,
+            Target::institution(institution.id),
+        )
+        .await?;
+        return Err(AppError::NotFound);
+    };
+    crate::authz::authorize(
+        state,
+        actor,
+        Action::ReadUnitSummary,
+        Target::division(institution.id, division.department_id, division.id),
+    )
+    .await?;
+    Ok((institution, division))
+}

@@ -4,12 +4,14 @@
 //! call the store and core crates.
 
 mod api;
+mod api_health;
 mod api_mentoring;
 mod api_relationships;
 mod authz;
 mod directory;
 mod error;
 pub mod guard;
+mod health;
 pub mod mentoring;
 pub mod pages;
 pub mod relationships;

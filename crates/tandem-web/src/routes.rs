@@ -170,6 +170,41 @@ pub const ROUTES: &[RouteSpec] = &[
         Policy(TakePartInRelationship),
     ),
     r("GET", "/reviews", SignedIn),
+    // Health: a side's own check-ins, view and request for help.
+    r(
+        "GET",
+        "/relationships/{id}/checkin",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/checkin",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/checkin/consent",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "GET",
+        "/relationships/{id}/help",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/relationships/{id}/help",
+        Policy(TakePartInRelationship),
+    ),
+    // The facilitator's console and cases.
+    r("GET", "/program/health", Policy(WatchHealth)),
+    r("GET", "/program/health/{id}", Policy(WatchHealth)),
+    r("POST", "/program/health/{id}/cases", Policy(WatchHealth)),
+    r("GET", "/program/cases/{id}", Policy(WatchHealth)),
+    r("POST", "/program/cases/{id}", Policy(WatchHealth)),
+    r("GET", "/program/checkins", Policy(ManageProgram)),
+    r("POST", "/program/checkins", Policy(ManageProgram)),
+    r("POST", "/program/instruments", Policy(ManageProgram)),
     r("GET", "/program/agreement", Policy(ManageProgram)),
     r(
         "GET",
@@ -360,6 +395,49 @@ pub const ROUTES: &[RouteSpec] = &[
         "GET",
         "/api/v1/institutions/{slug}/reports/time-to-match",
         Policy(ReadReports),
+    ),
+    // Health.
+    r(
+        "GET",
+        "/api/v1/relationships/{id}/health",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "GET",
+        "/api/v1/relationships/{id}/checkins",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/api/v1/relationships/{id}/checkins",
+        Policy(TakePartInRelationship),
+    ),
+    r(
+        "POST",
+        "/api/v1/relationships/{id}/help",
+        Policy(TakePartInRelationship),
+    ),
+    r("GET", "/api/v1/program/health", Policy(WatchHealth)),
+    r("GET", "/api/v1/program/health/{id}", Policy(WatchHealth)),
+    r(
+        "POST",
+        "/api/v1/program/health/{id}/cases",
+        Policy(WatchHealth),
+    ),
+    r("GET", "/api/v1/program/cases/{id}", Policy(WatchHealth)),
+    r(
+        "POST",
+        "/api/v1/program/cases/{id}/entries",
+        Policy(WatchHealth),
+    ),
+    r("GET", "/api/v1/program/checkins", Policy(ManageProgram)),
+    r("POST", "/api/v1/program/checkins", Policy(ManageProgram)),
+    r("GET", "/api/v1/program/instruments", Policy(ManageProgram)),
+    r("POST", "/api/v1/program/instruments", Policy(ManageProgram)),
+    r(
+        "GET",
+        "/api/v1/institutions/{slug}/divisions/{id}/health",
+        Policy(ReadUnitSummary),
     ),
 ];
 

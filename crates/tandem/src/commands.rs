@@ -493,12 +493,15 @@ pub async fn admin(settings: &Settings, command: crate::AdminCommand) -> anyhow:
 const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Expires requests and writes reminders, every [`SWEEP_EVERY`], for as
-/// long as the server runs. A failed sweep is logged and retried next time.
+/// long as the server runs; reminds check-ins that fell due and refreshes
+/// each relationship's health status (alerting facilitators about the
+/// newly at risk, once). A failed sweep is logged and retried next time.
 async fn sweep_requests(db: Db) {
     let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
         every.tick().await;
-        match tandem_core::mentoring::requests::sweep(&db, tandem_store::microsecond_now()).await {
+        let now = tandem_store::microsecond_now();
+        match tandem_core::mentoring::requests::sweep(&db, now).await {
             Ok(done) if done.expired > 0 || done.reminded > 0 => {
                 tracing::info!(
                     expired = done.expired,
@@ -508,6 +511,23 @@ async fn sweep_requests(db: Db) {
             }
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "request sweep failed"),
+        }
+        match tandem_core::health::checkins::remind(&db, now).await {
+            Ok(done) if done.reminders > 0 => {
+                tracing::info!(reminders = done.reminders, "check-in reminders");
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "check-in reminders failed"),
+        }
+        match tandem_core::health::refresh_all(&db, now).await {
+            Ok(done) if done.changed > 0 => tracing::info!(
+                assessed = done.assessed,
+                changed = done.changed,
+                newly_at_risk = done.newly_at_risk,
+                "health refresh"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "health refresh failed"),
         }
     }
 }

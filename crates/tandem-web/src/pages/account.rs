@@ -250,8 +250,12 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                     ],
                 ),
                 Role::Facilitator => (
-                    "You run the program in your unit. Each division's aggregate picture is linked below, with time to match by gender, rank and stream.",
+                    "You run the program in your unit. Relationship health shows which pairs need attention and why; each division's aggregate picture is linked below, with time to match by gender, rank and stream.",
                     [
+                        NavLink {
+                            href: "/program/health".into(),
+                            label: "Relationship health".into(),
+                        },
                         NavLink {
                             href: "/rounds".into(),
                             label: "Matching rounds".into(),
@@ -264,13 +268,17 @@ pub async fn home(State(state): State<AppState>, actor: Actor) -> Result<Respons
                             href: format!("/i/{}/reports/endings", inst.slug),
                             label: "Why relationships end".into(),
                         },
+                        NavLink {
+                            href: "/program/checkins".into(),
+                            label: "Check-in settings".into(),
+                        },
                     ]
                     .into_iter()
                     .chain(unit_links(g.unit))
                     .collect(),
                 ),
                 Role::UnitLeader => (
-                    "You see your unit in aggregate only: counts under five are hidden, and no individual's confidential data ever reaches this page.",
+                    "You see your unit in aggregate only, relationship health included: counts under five are hidden, and no individual's confidential data ever reaches this page.",
                     unit_links(g.unit),
                 ),
                 Role::Evaluator => (

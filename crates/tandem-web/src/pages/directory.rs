@@ -3,17 +3,16 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use tandem_core::policy::{Action, Target, View};
+use tandem_core::policy::View;
 use tandem_core::reports::Demographics;
 use tandem_domain::{Institution, Rank, Stream};
 use tandem_store::people::PersonSummary;
 use tandem_store::units::Division;
 
 use super::{Nav, PageError, percent_encode, render};
-use crate::authz::authorize;
+use crate::AppState;
 use crate::directory::{self, PeopleQuery, ProfileView};
 use crate::guard::Actor;
-use crate::{AppError, AppState};
 
 pub struct Choice {
     pub value: String,
@@ -166,6 +165,7 @@ struct DivisionTemplate {
     institution: Institution,
     division: Division,
     summary: Demographics,
+    health: tandem_core::health::report::UnitHealth,
 }
 
 /// A division's aggregate picture: counts by gender, rank and stream, with
@@ -175,37 +175,21 @@ pub async fn division(
     actor: Actor,
     Path((slug, id)): Path<(String, String)>,
 ) -> Result<Response, PageError> {
-    let (institution, scope) = directory::institution(&state.db, &slug).await?;
-    let division = match id.parse::<uuid::Uuid>() {
-        Ok(uuid) => tandem_store::units::divisions(&state.db, &scope)
-            .await?
-            .into_iter()
-            .find(|d| d.id.0 == uuid),
-        Err(_) => None,
-    };
-    let Some(division) = division else {
-        authorize(
-            &state,
-            &actor,
-            Action::ReadInstitution,
-            Target::institution(institution.id),
-        )
-        .await?;
-        return Err(AppError::NotFound.into());
-    };
-    authorize(
-        &state,
-        &actor,
-        Action::ReadUnitSummary,
-        Target::division(institution.id, division.department_id, division.id),
-    )
-    .await?;
+    let (institution, division) = directory::summary_division(&state, &actor, &slug, &id).await?;
     let summary =
         tandem_core::reports::division_demographics(&state.db, &institution, &division).await?;
+    let health = tandem_core::health::report::division_health(
+        &state.db,
+        &institution,
+        division.id,
+        state.auth.clock.now(),
+    )
+    .await?;
     Ok(render(&DivisionTemplate {
         nav: Nav::for_actor(&actor),
         institution,
         division,
         summary,
+        health,
     }))
 }

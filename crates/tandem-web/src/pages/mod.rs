@@ -5,13 +5,17 @@ mod account;
 mod admin;
 mod agreement;
 mod calendar;
+mod checkin_settings;
+mod console;
 mod directory;
+mod health;
 mod meetings;
 mod mentoring;
 mod plan;
 mod relationships;
 mod rounds;
 
+pub(crate) use health::{case_lines, due_line};
 pub(crate) use mentoring::program_institution;
 pub(crate) use rounds::{AdjustForm, NewRoundForm, names, round_id, round_institution};
 
@@ -132,6 +136,43 @@ fn page_routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             post(plan::close_review),
         ),
         ("GET", "/reviews", get(plan::load)),
+        (
+            "GET",
+            "/relationships/{id}/checkin",
+            get(health::checkin_page),
+        ),
+        (
+            "POST",
+            "/relationships/{id}/checkin",
+            post(health::submit_checkin),
+        ),
+        (
+            "POST",
+            "/relationships/{id}/checkin/consent",
+            post(health::consent),
+        ),
+        ("GET", "/relationships/{id}/help", get(health::help_page)),
+        (
+            "POST",
+            "/relationships/{id}/help",
+            post(health::ask_for_help),
+        ),
+        ("GET", "/program/health", get(console::console)),
+        ("GET", "/program/health/{id}", get(console::detail)),
+        (
+            "POST",
+            "/program/health/{id}/cases",
+            post(console::open_case),
+        ),
+        ("GET", "/program/cases/{id}", get(console::case)),
+        ("POST", "/program/cases/{id}", post(console::act)),
+        ("GET", "/program/checkins", get(checkin_settings::page)),
+        ("POST", "/program/checkins", post(checkin_settings::save)),
+        (
+            "POST",
+            "/program/instruments",
+            post(checkin_settings::add_instrument),
+        ),
         (
             "GET",
             "/program/agreement",
@@ -312,6 +353,12 @@ impl Nav {
             links.push(NavLink {
                 href: "/admin/permissions".into(),
                 label: "Permissions".into(),
+            });
+        }
+        if p.institution.is_some() && may_ever(p, Action::WatchHealth) {
+            links.push(NavLink {
+                href: "/program/health".into(),
+                label: "Health".into(),
             });
         }
         if p.institution.is_some() && may_ever(p, Action::OverseeRelationships) {

@@ -141,6 +141,11 @@ struct ShowTemplate {
     suggested_date: String,
     open_items: Vec<super::meetings::ItemRow>,
     flash: Option<&'static str>,
+    /// The caller's own view of how it is going (active only).
+    health: Option<crate::health::HealthView>,
+    checkin_line: String,
+    checkin_waiting: bool,
+    case_lines: Vec<String>,
 }
 
 /// A meeting in the relationship's list.
@@ -259,8 +264,31 @@ pub async fn show(
         Some("accepted") => Some("You accepted."),
         _ => None,
     };
+    let (health, checkin_line, checkin_waiting) = if r.state.is_active() {
+        let own = tandem_core::health::own_view(&state.db, &scope, r, mine.side, now).await?;
+        let (due, _) = tandem_core::health::checkins::due(&state.db, &scope, &mine, now).await?;
+        (
+            Some(crate::health::view(
+                &own,
+                tandem_domain::health::Viewer::Side(mine.side),
+                r.id,
+            )),
+            super::health::due_line(&due),
+            due.waiting(),
+        )
+    } else {
+        (None, String::new(), false)
+    };
+    let case_lines = super::health::case_lines(
+        &tandem_core::health::broker::cases_for_side(&state.db, &scope, &mine).await?,
+        &other_name,
+    );
     let slug = institution.slug.to_string();
     Ok(render(&ShowTemplate {
+        health,
+        checkin_line,
+        checkin_waiting,
+        case_lines,
         csrf: nav.csrf.clone(),
         nav,
         id: r.id.to_string(),

@@ -1047,6 +1047,278 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
             ("operator", "404"),
         ],
     ),
+    // Health: a side's own check-ins, view and request for help. Empty
+    // forms are refused with the reason (400); nothing is saved.
+    (
+        "GET /relationships/{id}/checkin",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/checkin",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/checkin/consent",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /relationships/{id}/help",
+        &[
+            ("anonymous", "303"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /relationships/{id}/help",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    // The facilitator's console: only the facilitator of the mentee's
+    // unit (Cardiology here; the unrelated pair's mentee is in
+    // Nephrology). Chairs, directors, evaluators and admins never.
+    (
+        "GET /program/health",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "GET /program/health/{id}",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    // By then the mentee has ended the own pair, and the paired one ended
+    // too: there is nothing left to broker (400).
+    (
+        "POST /program/health/{id}/cases",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /program/cases/{id}",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    // No action named: nothing done (400).
+    (
+        "POST /program/cases/{id}",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /program/checkins",
+        &[
+            ("anonymous", "303"),
+            ("facilitator", "200"),
+            ("admin", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /program/checkins",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("admin", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /program/instruments",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("admin", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "GET /api/v1/relationships/{id}/health",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/relationships/{id}/checkins",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "200 403 403 404 404 404"),
+            ("mentor", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/relationships/{id}/checkins",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/relationships/{id}/help",
+        &[
+            ("anonymous", "403"),
+            ("mentee", "400 403 403 404 404 404"),
+            ("mentor", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/program/health",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "GET /api/v1/program/health/{id}",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/program/health/{id}/cases",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/program/cases/{id}",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "200 200 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "POST /api/v1/program/cases/{id}/entries",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400 400 403 404 404 404"),
+            ("operator", "404"),
+            ("*", "403 | 404"),
+        ],
+    ),
+    (
+        "GET /api/v1/program/checkins",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "200"),
+            ("admin", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /api/v1/program/checkins",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("admin", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "GET /api/v1/program/instruments",
+        &[
+            ("anonymous", "401"),
+            ("facilitator", "200"),
+            ("admin", "200"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    (
+        "POST /api/v1/program/instruments",
+        &[
+            ("anonymous", "403"),
+            ("facilitator", "400"),
+            ("admin", "400"),
+            ("operator", "404"),
+            ("*", "403"),
+        ],
+    ),
+    // Aggregates only, like the division's page.
+    (
+        "GET /api/v1/institutions/{slug}/divisions/{id}/health",
+        &[
+            ("anonymous", "401"),
+            ("mentee", "403 | 404"),
+            ("mentor", "403 | 404"),
+            ("facilitator", "200 200 403 404 404 404"),
+            ("leader", "200 200 403 404 404 404"),
+            ("evaluator", "200 | 404"),
+            ("admin", "200 | 404"),
+            ("operator", "404"),
+        ],
+    ),
 ];
 
 const RELATIONS: [&str; 3] = ["own", "paired", "unrelated"];
@@ -1111,6 +1383,8 @@ struct World {
     relationships: BTreeMap<(String, String), String>,
     meetings: BTreeMap<(String, String), String>,
     actions: BTreeMap<(String, String), String>,
+    /// Per institution and relation: a brokering case its mentee opened.
+    cases: BTreeMap<(String, String), String>,
 }
 
 async fn build(t: &TestContext) -> World {
@@ -1229,6 +1503,7 @@ async fn build(t: &TestContext) -> World {
     let mut relationships = BTreeMap::new();
     let mut meetings = BTreeMap::new();
     let mut actions = BTreeMap::new();
+    let mut cases = BTreeMap::new();
     for slug in ["north", "south"] {
         let institution = tandem_store::institutions::by_slug(&t.db, slug)
             .await
@@ -1310,6 +1585,86 @@ async fn build(t: &TestContext) -> World {
                 item.id.to_string(),
             );
         }
+        // Each mentee asked the facilitator for help in confidence (the
+        // other side may not know); the facilitator logged a note on the
+        // own pair's case. Check-ins: the own mentee shared their comment
+        // with the facilitator, the own mentor kept theirs private, and the
+        // unrelated (Nephrology) mentee shared theirs.
+        let scope = tandem_store::InstitutionScope::of(&institution);
+        let now = tandem_store::microsecond_now();
+        for (relation, mentee, text) in [
+            ("own", "MENTEE", "CASEOWN"),
+            ("paired", "PAIRED", "CASEPAIR"),
+            ("unrelated", "OTHER", "CASEOTHER"),
+        ] {
+            let rel_id: tandem_domain::MentorshipId = relationships
+                [&(slug.to_string(), relation.to_string())]
+                .parse()
+                .expect("id");
+            let mine = tandem_core::relationships::mine(&t.db, &scope, rel_id, person(mentee))
+                .await
+                .expect("mine");
+            let case = tandem_core::health::broker::ask_for_help(
+                &t.db,
+                &institution,
+                &mine,
+                &tandem_core::health::broker::HelpRequest {
+                    text: canary(slug, text),
+                    other_may_know: false,
+                },
+                now,
+            )
+            .await
+            .expect("ask for help");
+            if relation == "own" {
+                let facilitator: tandem_domain::AccountId = accounts
+                    [&format!("facilitator@{slug}")]
+                    .parse()
+                    .expect("account id");
+                tandem_core::health::broker::act(
+                    &t.db,
+                    &institution,
+                    &case,
+                    facilitator,
+                    tandem_core::health::broker::CaseAction::Note(canary(slug, "CASELOG")),
+                    now,
+                )
+                .await
+                .expect("log");
+            }
+            cases.insert(
+                (slug.to_string(), relation.to_string()),
+                case.id.to_string(),
+            );
+        }
+        for (relation, who, comment, share) in [
+            ("own", "MENTEE", "CHECKINSHARED", true),
+            ("own", "MENTOR", "CHECKINPRIVATE", false),
+            ("unrelated", "OTHER", "CHECKINOTHER", true),
+        ] {
+            let rel_id: tandem_domain::MentorshipId = relationships
+                [&(slug.to_string(), relation.to_string())]
+                .parse()
+                .expect("id");
+            let mine = tandem_core::relationships::mine(&t.db, &scope, rel_id, person(who))
+                .await
+                .expect("mine");
+            let mut answers = tandem_domain::health::Answers::new();
+            answers.insert("communication".into(), 4);
+            tandem_core::health::checkins::submit(
+                &t.db,
+                &institution,
+                &mine,
+                &tandem_core::health::checkins::CheckinInput {
+                    answers,
+                    comment: canary(slug, comment),
+                    share_comment: share,
+                },
+                now,
+            )
+            .await
+            .expect("check in");
+        }
         // The paired relationship ended with a private reason nobody but
         // its author (who has no account here) may ever read.
         let paired = relationships[&(slug.to_string(), "paired".to_string())]
@@ -1340,6 +1695,7 @@ async fn build(t: &TestContext) -> World {
         relationships,
         meetings,
         actions,
+        cases,
     }
 }
 
@@ -1443,7 +1799,11 @@ fn path_for(
             .cloned()
             .unwrap_or_else(|| "00000000-0000-4000-8000-000000000000".into())
     };
-    let id = if route_path.starts_with("/meetings/") {
+    let id = if route_path.contains("/program/cases/") {
+        of(&world.cases)
+    } else if route_path.contains("/program/health/") {
+        relationship
+    } else if route_path.starts_with("/meetings/") {
         of(&world.meetings)
     } else if route_path.starts_with("/actions/") {
         of(&world.actions)
@@ -1496,14 +1856,26 @@ fn may_see(actor: &str, own_slug: &str) -> BTreeSet<String> {
     if let Some(code) = own_code {
         set.insert(canary(own_slug, code));
     }
-    // A pair's meeting notes: its two sides only.
+    // A pair's meeting notes: its two sides only. A check-in comment and
+    // a request for help: their author, and the facilitator of the
+    // mentee's unit (Cardiology) only where the author shared the comment;
+    // the case log: that facilitator alone. Never the other side, a
+    // director, an evaluator or an administrator.
     match actor {
         "mentee" => {
             set.insert(canary(own_slug, "AGENDAOWN"));
+            set.insert(canary(own_slug, "CASEOWN"));
+            set.insert(canary(own_slug, "CHECKINSHARED"));
         }
         "mentor" => {
             set.insert(canary(own_slug, "AGENDAOWN"));
             set.insert(canary(own_slug, "AGENDAPAIR"));
+            set.insert(canary(own_slug, "CHECKINPRIVATE"));
+        }
+        "facilitator" => {
+            for code in ["CASEOWN", "CASEPAIR", "CASELOG", "CHECKINSHARED"] {
+                set.insert(canary(own_slug, code));
+            }
         }
         _ => {}
     }
@@ -1537,8 +1909,20 @@ async fn run_matrix(t: TestContext) {
                 .iter()
                 .map(move |(code, _, _)| canary(s, code))
                 .chain(
-                    ["ENDNOTE", "AGENDAOWN", "AGENDAPAIR", "AGENDAOTHER"]
-                        .map(|code| canary(s, code)),
+                    [
+                        "ENDNOTE",
+                        "AGENDAOWN",
+                        "AGENDAPAIR",
+                        "AGENDAOTHER",
+                        "CASEOWN",
+                        "CASEPAIR",
+                        "CASEOTHER",
+                        "CASELOG",
+                        "CHECKINSHARED",
+                        "CHECKINPRIVATE",
+                        "CHECKINOTHER",
+                    ]
+                    .map(|code| canary(s, code)),
                 )
         })
         .collect();
