@@ -303,8 +303,11 @@ impl Instrument {
             if !(self.scale.min..=self.scale.max).contains(value) {
                 return Err(ValueError::new(
                     "answers",
-                    &value.to_string(),
-                    format!("a point from {} to {}", self.scale.min, self.scale.max),
+                    &format!("{code}={value}"),
+                    format!(
+                        "a point on the scale from {} to {}",
+                        self.scale.min, self.scale.max
+                    ),
                 ));
             }
         }

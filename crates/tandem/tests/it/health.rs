@@ -383,3 +383,311 @@ dual_test!(a_chairs_aggregate_hides_groups_under_five, |t| {
         }
     }
 });
+
+fn form_of(a: &Answers) -> Vec<(String, String)> {
+    a.iter()
+        .map(|(k, v)| (format!("item_{k}"), v.to_string()))
+        .collect()
+}
+
+dual_test!(
+    over_http_a_flagged_check_in_reaches_its_author_and_the_facilitator_only,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let (mentee, mentor) = (ids[0], ids[1]);
+        let id = pair(&t.db, &north, mentee, mentor, true).await;
+        let scope = InstitutionScope::of(&north);
+        let app = t.spawn_app().await;
+        let me = app
+            .sign_in("mentee@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let them = app
+            .sign_in("mentor@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let facilitator = app
+            .sign_in("facilitator@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let chair = app
+            .sign_in("chair@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let path = format!("/relationships/{id}");
+
+        let page = me.get(&format!("{path}/checkin")).await;
+        assert_eq!(page.status(), 200);
+        assert!(
+            page.text()
+                .await
+                .expect("page")
+                .contains("Send my check-in")
+        );
+        // Nothing answered: refused, nothing stored.
+        let empty = me
+            .post(&format!("{path}/checkin"), &[("comment", "x")])
+            .await;
+        assert_eq!(empty.status(), 400);
+        let mut fields = form_of(&answers(&[("communication", 4)]));
+        fields.push(("comment".into(), COMMENT.into()));
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let sent = me.post(&format!("{path}/checkin"), &fields).await;
+        assert_eq!(sent.status(), 303);
+
+        // The mentee sees the status, the factor, the remedy and their answers.
+        let mine = me.get(&path).await.text().await.expect("page");
+        assert!(mine.contains("At risk"), "{mine}");
+        assert!(mine.contains("poor communication"));
+        assert!(mine.contains("Close each meeting with a recap"));
+        let own = me
+            .get(&format!("{path}/checkin"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(own.contains(COMMENT) && own.contains("Only you can read this comment"));
+
+        // The mentor sees nothing of it, on the page or through the API.
+        let theirs = them.get(&path).await.text().await.expect("page");
+        for secret in [
+            COMMENT,
+            "Mostly true",
+            "The mentee answered",
+            "You answered",
+        ] {
+            assert!(!theirs.contains(secret), "the mentor saw {secret:?}");
+        }
+        let api: serde_json::Value = them
+            .get(&format!("/api/v1/relationships/{id}/checkins"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(api, serde_json::json!([]));
+        let health: serde_json::Value = them
+            .get(&format!("/api/v1/relationships/{id}/health"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert!(!health.to_string().contains("Mostly true"));
+
+        // The facilitator: an alert, the evidence, but not the comment.
+        let console = facilitator
+            .get("/program/health")
+            .await
+            .text()
+            .await
+            .expect("page");
+        let newly = &console[console.find("Newly at risk").expect("alerts")
+            ..console.find("At risk</h2>").expect("group")];
+        assert!(newly.contains("Given0 MENTEEfamily"), "{newly}");
+        let detail = facilitator
+            .get(&format!("/program/health/{id}"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(detail.contains("The mentee answered"));
+        assert!(detail.contains("Mostly true"));
+        assert!(!detail.contains(COMMENT), "the comment was not shared");
+        assert!(detail.contains("1 comment kept private"));
+        // Once the mentee shares it, it is there.
+        let checkin_id =
+            tandem_store::health::checkins(&t.db, &scope, Some(id), Some(Side::Mentee))
+                .await
+                .expect("checkins")[0]
+                .id
+                .to_string();
+        let shared = me
+            .post(
+                &format!("{path}/checkin/consent"),
+                &[("checkin", checkin_id.as_str()), ("share", "yes")],
+            )
+            .await;
+        assert_eq!(shared.status(), 303);
+        let detail = facilitator
+            .get(&format!("/program/health/{id}"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(detail.contains(COMMENT));
+        // Every such read is audited.
+        let reads = tandem_store::audit::recent(&t.db, north.id, 100)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.event.action == "read_confidential")
+            .count();
+        assert!(reads >= 3, "{reads} audited reads");
+
+        // The chair: the division's aggregate only, never the pair.
+        let cardiology = tandem_store::people::get(&t.db, &scope, mentee)
+            .await
+            .expect("get")
+            .expect("person")
+            .division_id;
+        let division = chair
+            .get(&format!("/i/north/divisions/{cardiology}"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(division.contains("Relationship health"));
+        for secret in [COMMENT, "Given0 MENTEEfamily", "Mostly true"] {
+            assert!(!division.contains(secret));
+        }
+        assert!(
+            division.contains("&lt;5"),
+            "one relationship is a group under five"
+        );
+        for page in [
+            "/program/health".to_string(),
+            format!("/program/health/{id}"),
+            format!("{path}/checkin"),
+            format!("/api/v1/program/health/{id}"),
+        ] {
+            assert_eq!(chair.get(&page).await.status(), 403, "{page}");
+        }
+
+        // Help, asked in confidence: the facilitator reads it, the mentor
+        // learns nothing; a secondary mentor is proposed from the case.
+        let asked = me
+            .post(
+                &format!("{path}/help"),
+                &[("text", "CANARYHELP she talks over me")],
+            )
+            .await;
+        assert_eq!(asked.status(), 303);
+        let mentors_help = them
+            .get(&format!("{path}/help"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(
+            !mentors_help.contains("CANARYHELP") && !mentors_help.contains("asked the program")
+        );
+        let case = tandem_store::health::cases(&t.db, &scope, Some(id))
+            .await
+            .expect("cases")[0]
+            .id;
+        let case_page = facilitator
+            .get(&format!("/program/cases/{case}"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(case_page.contains("CANARYHELP"));
+        assert!(case_page.contains("must not learn that they asked"));
+        let senior = ids[5].to_string();
+        let proposed = facilitator
+            .post(
+                &format!("/program/cases/{case}"),
+                &[("action", "secondary"), ("mentor", senior.as_str())],
+            )
+            .await;
+        assert_eq!(proposed.status(), 303);
+        let pairs = tandem_store::relationships::of_person(&t.db, &scope, ids[5])
+            .await
+            .expect("pairs");
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].role, tandem_domain::MentorRole::Secondary);
+        // A bad action changes nothing.
+        let bad = facilitator
+            .post(&format!("/program/cases/{case}"), &[("action", "shred")])
+            .await;
+        assert_eq!(bad.status(), 400);
+    }
+);
+
+dual_test!(
+    over_the_api_a_check_in_is_checked_whole_and_help_is_asked,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let id = pair(&t.db, &north, ids[0], ids[1], true).await;
+        let app = t.spawn_app().await;
+        let mentor = app
+            .sign_in("mentor@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let post = |path: String, body: serde_json::Value| {
+            mentor
+                .client
+                .post(app.url(&path))
+                .header("x-csrf-token", &mentor.csrf)
+                .json(&body)
+                .send()
+        };
+        let bad = post(
+            format!("/api/v1/relationships/{id}/checkins"),
+            serde_json::json!({"answers": {"respect": 9}}),
+        )
+        .await
+        .expect("post");
+        assert_eq!(bad.status(), 400);
+        assert!(bad.text().await.expect("body").contains("scale"));
+        let unknown = post(
+            format!("/api/v1/relationships/{id}/checkins"),
+            serde_json::json!({"answers": {"luck": 3}}),
+        )
+        .await
+        .expect("post");
+        assert_eq!(unknown.status(), 400);
+        let none: serde_json::Value = mentor
+            .get(&format!("/api/v1/relationships/{id}/checkins"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(none, serde_json::json!([]), "nothing half-written");
+        let good = post(
+            format!("/api/v1/relationships/{id}/checkins"),
+            serde_json::json!({"answers": {"experience": 5, "respect": 5}, "comment": "fine"}),
+        )
+        .await
+        .expect("post");
+        assert_eq!(good.status(), 201);
+        let health: serde_json::Value = mentor
+            .get(&format!("/api/v1/relationships/{id}/health"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        // Nine months without a meeting or an agreement put it at risk on
+        // its own; the mentor's answer joins the evidence.
+        assert_eq!(health["health"]["status"], "at_risk");
+        let evidence = health["health"]["evidence"].as_array().expect("evidence");
+        assert!(evidence.iter().any(|e| {
+            e["factor"] == "mentor_inexperience"
+                && e["source"] == "answer"
+                && e["words"]
+                    .as_str()
+                    .is_some_and(|w| w.starts_with("You answered"))
+        }));
+        assert!(
+            health["health"]["steps"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty())
+        );
+        let help = post(
+            format!("/api/v1/relationships/{id}/help"),
+            serde_json::json!({"text": "I need a second opinion on this", "other_may_know": true}),
+        )
+        .await
+        .expect("post");
+        assert_eq!(help.status(), 201);
+        let mentee = app
+            .sign_in("mentee@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let theirs: serde_json::Value = mentee
+            .get(&format!("/api/v1/relationships/{id}/health"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        let cases = theirs["cases"].to_string();
+        assert!(cases.contains("asked the program's facilitator"), "{cases}");
+        assert!(!cases.contains("second opinion"));
+    }
+);
