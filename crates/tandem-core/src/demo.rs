@@ -16,10 +16,13 @@ use tandem_domain::{
 };
 use time::{Date, Duration, Month, OffsetDateTime};
 
+#[path = "demo_health.rs"]
+mod health;
 #[path = "demo_mentoring.rs"]
 mod mentoring;
 #[path = "demo_relationships.rs"]
 mod relationships;
+pub use health::{HealthSeeded, seed_health};
 pub use mentoring::{
     ACTIVE_PAIRS, DemoPerson, LOOKING_FOR, MentoringSeeded, PERSONAL_INTERESTS, seed_mentoring,
 };
@@ -935,6 +938,42 @@ pub fn account_people(
         .filter(|p| p.rank == Rank::Professor && p.leadership == Leadership::None)
         .max_by_key(|p| (p.mentoring_years, std::cmp::Reverse(p.employee_id.clone())));
     (mentee, mentor)
+}
+
+/// Seeds relationship health in every demo institution ([`seed_health`]),
+/// after [`seed`] and [`seed_accounts`]: the demo facilitator opened one of
+/// the cases. Institutions with check-ins already are left as they are.
+pub async fn seed_health_all(
+    db: &Db,
+    seed: u64,
+    now: OffsetDateTime,
+) -> Result<Vec<(String, HealthSeeded)>, DemoError> {
+    let mut out = Vec::new();
+    for shape in SHAPES {
+        let Some(institution) = tandem_store::institutions::by_slug(db, shape.slug).await? else {
+            continue;
+        };
+        let scope = tandem_store::InstitutionScope::of(&institution);
+        let people = tandem_store::people::all(db, &scope).await?;
+        let cardiology = tandem_store::units::divisions(db, &scope)
+            .await?
+            .into_iter()
+            .find(|d| d.name == "Cardiology")
+            .map(|d| d.id);
+        let (mentee, mentor) = account_people(&people, cardiology);
+        let skip: Vec<_> = [mentee, mentor]
+            .into_iter()
+            .flatten()
+            .map(|p| p.id)
+            .collect();
+        let facilitator =
+            tandem_store::accounts::by_username(db, &format!("facilitator@{}", shape.slug))
+                .await?
+                .map(|a| a.id);
+        let seeded = seed_health(db, &institution, seed, now, &skip, facilitator).await?;
+        out.push((shape.slug.to_string(), seeded));
+    }
+    Ok(out)
 }
 
 /// The password of every demo account. Demo data only.

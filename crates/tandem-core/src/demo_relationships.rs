@@ -151,7 +151,8 @@ async fn history(
     seeded.agreements += 1;
 
     let mut t = at_three(start + Duration::days(rng.random_range(7..=14)));
-    let mut open: Vec<tandem_domain::ActionItemId> = Vec::new();
+    // Open items, and whether one was already carried past a meeting.
+    let mut open: Vec<(tandem_domain::ActionItemId, bool)> = Vec::new();
     let mut first = true;
     while t < until - Duration::days(2) {
         let slot = Slot {
@@ -232,12 +233,17 @@ async fn history(
             t + Duration::days(1),
         )
         .await?;
-        // Most of what was open gets done by the meeting after.
-        for item in open.drain(..) {
-            if rng.random_bool(0.75) {
+        // Most of what was open gets done by the meeting after; the rest by
+        // the one after that (a healthy pair follows through).
+        let mut late = Vec::new();
+        for (item, carried) in open.drain(..) {
+            if carried || rng.random_bool(0.75) {
                 meetings::set_done(db, institution, &as_mentee, item, true, t).await?;
+            } else {
+                late.push((item, true));
             }
         }
+        open = late;
         let how_many = rng.random_range(1..=2);
         let picked: Vec<(&str, Side)> = ITEMS.choose_multiple(rng, how_many).copied().collect();
         for (text, owner) in picked {
@@ -254,13 +260,20 @@ async fn history(
                 t + Duration::hours(2),
             )
             .await?;
-            open.push(item.id);
+            open.push((item.id, false));
             seeded.action_items += 1;
         }
         first = false;
         t = add_months(t.date(), cadence.months().into())
             .with_time(t.time())
             .assume_utc();
+    }
+    // Between meetings, most of the last meeting's items get done on time.
+    for (item, _) in open {
+        if rng.random_bool(0.85) {
+            let when = (t - Duration::days(rng.random_range(5..=20))).min(until);
+            meetings::set_done(db, institution, &as_mentee, item, true, when).await?;
+        }
     }
     if book_next {
         let next = if t < until + Duration::days(2) {

@@ -327,7 +327,7 @@ pub async fn console(
                 .format(&time::format_description::well_known::Rfc3339)
                 .unwrap_or_default(),
             alert: a.status == tandem_domain::health::Status::AtRisk
-                && s.is_some_and(|s| s.previous_status.as_deref() != Some("at_risk"))
+                && s.is_some_and(|s| s.previous_status.as_deref().is_some_and(|p| p != "at_risk"))
                 && (now - since).whole_days() < ALERT_DAYS,
             open_case: open_cases.get(&r.id).copied(),
         });

@@ -231,6 +231,21 @@ pub async fn demo(settings: &Settings, seed: u64, serve: bool) -> anyhow::Result
         }
     }
     let accounts = tandem_core::demo::seed_accounts(&db, &hasher()?, SystemClock.now()).await?;
+    for (slug, h) in
+        tandem_core::demo::seed_health_all(&db, seed, tandem_store::microsecond_now()).await?
+    {
+        if h.checkins > 0 {
+            println!(
+                "{slug}: {} check-ins; relationships thriving {}, watched {}, at risk {} ({} told for the study's factors); {} brokering cases",
+                h.checkins,
+                h.statuses[0],
+                h.statuses[1],
+                h.statuses[2],
+                h.stories.len(),
+                h.cases
+            );
+        }
+    }
     println!(
         "demo data ready in {:.2} s (seed {seed}, database {})",
         started.elapsed().as_secs_f64(),

@@ -2,7 +2,8 @@
 //! refresh assesses every active relationship (the program's view), writes
 //! each status that changed by compare-and-set, and tells the facilitators
 //! whose unit holds a relationship that has newly become at risk, once,
-//! whichever instance saw it first. Alerts name no one and quote nothing:
+//! whichever instance saw it first (a first assessment, with nothing to
+//! compare, alerts nobody). Alerts name no one and quote nothing:
 //! the console shows the rest to those allowed to see it.
 
 use tandem_domain::health::{Assessment, Status};
@@ -119,7 +120,9 @@ pub async fn refresh(
             continue;
         }
         done.changed += 1;
-        let newly = a.status == Status::AtRisk && was.is_none_or(|w| w.status != status);
+        // A change from a recorded status only: the first assessment of a
+        // relationship (or of all, after an upgrade) alerts nobody.
+        let newly = a.status == Status::AtRisk && was.is_some_and(|w| w.status != status);
         if newly {
             let body = format!(
                 "A mentoring relationship in your unit is newly at risk ({}). The health console \

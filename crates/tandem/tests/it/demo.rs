@@ -394,3 +394,77 @@ dual_test!(the_demo_seeds_relationships_in_every_state, |t| {
         assert!(all.iter().all(|r| r.mentee_id != mentee));
     }
 });
+
+// The demo's health: for each of the study's eleven factors a pair is
+// watched for it and another at risk for it, every story classified as
+// told; others thrive; the console has trends, alerts and open cases; the
+// demo accounts' own people are left out. Reseeding adds nothing.
+dual_test!(the_demo_seeds_every_health_state_for_every_factor, |t| {
+    use tandem_domain::health::{Factor, Level, Status};
+    let now = tandem_store::microsecond_now();
+    tandem_core::demo::seed(&t.db, 2013, now, &NoProgress)
+        .await
+        .expect("seed");
+    let hasher = tandem_core::auth::PasswordHasherPool::new(1).expect("hasher");
+    tandem_core::demo::seed_accounts(&t.db, &hasher, now)
+        .await
+        .expect("accounts");
+    let seeded = tandem_core::demo::seed_health_all(&t.db, 2013, now)
+        .await
+        .expect("health");
+    assert_eq!(seeded.len(), 2);
+    for (slug, h) in &seeded {
+        assert_eq!(
+            h.stories.len(),
+            22,
+            "{slug}: every factor, watched and at risk"
+        );
+        assert_eq!(h.cases, 2);
+        let institution = tandem_store::institutions::by_slug(&t.db, slug)
+            .await
+            .expect("institution")
+            .expect("exists");
+        let scope = InstitutionScope::of(&institution);
+        let all = tandem_core::health::program_view_all(&t.db, &scope, now)
+            .await
+            .expect("assess");
+        for factor in Factor::ALL {
+            for (level, status) in [
+                (Level::Watch, Status::Watch),
+                (Level::AtRisk, Status::AtRisk),
+            ] {
+                assert!(h.stories.contains(&(factor, level)));
+                assert!(
+                    all.iter()
+                        .any(|(_, a)| a.status == status && a.factor == Some(factor)),
+                    "{slug}: no relationship {status:?} for {factor:?}"
+                );
+            }
+        }
+        let thriving = all
+            .iter()
+            .filter(|(_, a)| a.status == Status::Thriving)
+            .count();
+        assert!(thriving >= 5, "{slug}: {thriving} thriving");
+        // Trends and fresh alerts: the program looked three weeks ago.
+        let statuses = tandem_store::health::statuses(&t.db, &scope)
+            .await
+            .expect("statuses");
+        let worse = statuses
+            .iter()
+            .filter(|s| s.status == "at_risk" && s.previous_status.as_deref() == Some("thriving"))
+            .count();
+        assert!(worse >= 5, "{slug}: {worse} newly at risk");
+        // The demo accounts' people have no relationship, so no health.
+        let demo_mentee = tandem_store::accounts::by_username(&t.db, &format!("mentee@{slug}"))
+            .await
+            .expect("account")
+            .and_then(|a| a.person_id)
+            .expect("person");
+        assert!(all.iter().all(|(r, _)| r.mentee_id != demo_mentee));
+    }
+    let again = tandem_core::demo::seed_health_all(&t.db, 2013, now)
+        .await
+        .expect("again");
+    assert!(again.iter().all(|(_, h)| h.checkins == 0));
+});

@@ -58,6 +58,12 @@ dual_test!(
         let now = T0 + Duration::days(40);
         let as_mentee = mine(&t.db, &scope, id, mentee).await.expect("mine");
 
+        // The program's first look records where it stands (no alert: there
+        // is nothing to compare with yet).
+        let (_, first_look) = tandem_core::health::refresh(&t.db, &north, now)
+            .await
+            .expect("refresh");
+        assert_eq!(first_look.newly_at_risk, 0);
         // The first check-in is due 30 days in; the mentee is reminded once.
         let first = checkins::remind(&t.db, now).await.expect("remind");
         assert_eq!(first.reminders, 2, "both sides are asked");
