@@ -87,7 +87,7 @@ fn flagged_by(factor: Factor, n: usize) -> Side {
             | FailureFactor::ConflictOfInterest
             | FailureFactor::MentorInexperience,
         ) => Side::Mentee,
-        _ if n % 2 == 0 => Side::Mentee,
+        _ if n.is_multiple_of(2) => Side::Mentee,
         _ => Side::Mentor,
     }
 }
