@@ -3,11 +3,13 @@
 // this file and list it here.
 
 import admin from './admin.mjs';
+import chairHealth from './chair-health.mjs';
 import crossInstitution from './cross-institution.mjs';
 import director from './director.mjs';
 import facilitatorRound from './facilitator-round.mjs';
 import findMentor from './find-mentor.mjs';
 import firstMeeting from './first-meeting.mjs';
+import health from './health.mjs';
 import keyboard from './keyboard.mjs';
 import mentee from './mentee.mjs';
 import noFaultEnding from './no-fault-ending.mjs';
@@ -15,4 +17,4 @@ import roles from './roles.mjs';
 import stableRound from './stable-round.mjs';
 import wrongPassword from './wrong-password.mjs';
 
-export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles, findMentor, facilitatorRound, stableRound, firstMeeting, noFaultEnding];
+export default [mentee, wrongPassword, director, crossInstitution, admin, keyboard, roles, findMentor, facilitatorRound, stableRound, firstMeeting, noFaultEnding, health, chairHealth];

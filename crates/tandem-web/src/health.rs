@@ -164,8 +164,10 @@ pub struct HealthView {
     /// What the program's facilitator can offer (the program's view only).
     pub for_program: Option<&'static str>,
     pub steps: Vec<StepView>,
-    /// Factors the answers speak well of.
+    /// Success factors the answers speak well of.
     pub strengths: Vec<&'static str>,
+    /// Failure factors the answers show no sign of.
+    pub no_sign_of: Vec<&'static str>,
 }
 
 /// One piece of evidence.
@@ -229,7 +231,18 @@ pub fn view(a: &Assessment, viewer: Viewer, id: MentorshipId) -> HealthView {
                     .collect()
             })
             .unwrap_or_default(),
-        strengths: a.strengths.iter().map(|f| f.label()).collect(),
+        strengths: a
+            .strengths
+            .iter()
+            .filter(|f| f.is_success())
+            .map(|f| f.label())
+            .collect(),
+        no_sign_of: a
+            .strengths
+            .iter()
+            .filter(|f| !f.is_success())
+            .map(|f| f.as_concern())
+            .collect(),
     }
 }
 
@@ -584,6 +597,9 @@ pub struct CaseActionForm {
     /// For secondary: the proposed mentor's person id.
     #[serde(default)]
     pub mentor: String,
+    /// For rematch: "yes", to confirm closing the relationship.
+    #[serde(default)]
+    pub confirm: String,
 }
 
 impl CaseActionForm {
@@ -610,7 +626,12 @@ impl CaseActionForm {
                     AppError::BadRequest("mentor: choose a mentor to propose".into())
                 })?)
             }
-            "rematch" => CaseAction::Rematch,
+            "rematch" if self.confirm == "yes" => CaseAction::Rematch,
+            "rematch" => {
+                return Err(AppError::BadRequest(
+                    "confirm: tick the box to close the relationship and rematch".into(),
+                ));
+            }
             "close" => CaseAction::Close,
             "reopen" => CaseAction::Reopen,
             other => {

@@ -46,6 +46,8 @@ struct CheckinTemplate {
     other_name: String,
     active: bool,
     due_line: String,
+    /// The form starts open when a check-in is waiting or none was given.
+    form_open: bool,
     instrument_name: String,
     questions: Vec<QuestionRow>,
     past: Vec<PastRow>,
@@ -131,6 +133,7 @@ pub async fn checkin_page(
         other_name: other,
         active: mine.relationship.state.is_active(),
         due_line: due_line(&due),
+        form_open: due.waiting() || own.is_empty(),
         instrument_name: instrument.name.clone(),
         questions: questions(&instrument, None),
         past,
