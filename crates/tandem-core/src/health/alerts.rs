@@ -98,6 +98,8 @@ pub async fn refresh(
         assessed: all.len(),
         ..Refreshed::default()
     };
+    // One transaction for every change: one durable commit per refresh.
+    let mut tx = db.begin().await?;
     for (r, a) in &all {
         let was = stored.get(&r.id);
         let status = a.status.code();
@@ -105,7 +107,6 @@ pub async fn refresh(
         if was.is_some_and(|w| w.status == status && w.factor.as_deref() == factor) {
             continue;
         }
-        let mut tx = db.begin().await?;
         let won = tandem_store::health::record_status_in(
             &mut tx,
             &scope,
@@ -117,6 +118,7 @@ pub async fn refresh(
         )
         .await?;
         if !won {
+            // Another instance recorded it first, and alerted if need be.
             continue;
         }
         done.changed += 1;
@@ -146,8 +148,8 @@ pub async fn refresh(
             .await?;
             done.newly_at_risk += 1;
         }
-        tx.commit().await?;
     }
+    tx.commit().await?;
     Ok((all, done))
 }
 

@@ -6,6 +6,7 @@
 //! chair's aggregate hides small groups.
 
 use crate::relationships::{pair, world};
+use tandem_core::clock::Clock;
 use tandem_core::health::broker::{self, CaseAction, HelpRequest};
 use tandem_core::health::checkins::{self, CheckinInput};
 use tandem_core::mentoring::MentoringError;
@@ -390,6 +391,37 @@ dual_test!(a_chairs_aggregate_hides_groups_under_five, |t| {
     }
 });
 
+/// An active pair that started at `start`.
+async fn pair_since(
+    db: &Db,
+    institution: &Institution,
+    mentee: PersonId,
+    mentor: PersonId,
+    start: OffsetDateTime,
+) -> tandem_domain::MentorshipId {
+    let m = tandem_domain::Mentorship {
+        id: tandem_domain::MentorshipId::new_random(),
+        mentee_id: mentee,
+        mentor_id: mentor,
+        role: tandem_domain::MentorRole::Primary,
+        origin: tandem_domain::MentorshipOrigin::Request,
+        status: tandem_domain::MentorshipStatus::Active,
+        proposed_at: start,
+        started_at: Some(start),
+    };
+    let mut tx = db.begin().await.expect("tx");
+    tandem_store::mentoring::insert_mentorship(
+        &mut tx,
+        &InstitutionScope::of(institution),
+        &m,
+        None,
+    )
+    .await
+    .expect("insert");
+    tx.commit().await.expect("commit");
+    m.id
+}
+
 fn form_of(a: &Answers) -> Vec<(String, String)> {
     a.iter()
         .map(|(k, v)| (format!("item_{k}"), v.to_string()))
@@ -401,9 +433,17 @@ dual_test!(
     |t| {
         let (north, ids) = world(&t.db).await;
         let (mentee, mentor) = (ids[0], ids[1]);
-        let id = pair(&t.db, &north, mentee, mentor, true).await;
         let scope = InstitutionScope::of(&north);
         let app = t.spawn_app().await;
+        // Ten days in: nothing to flag yet.
+        let id = pair_since(
+            &t.db,
+            &north,
+            mentee,
+            mentor,
+            app.clock.now() - Duration::days(10),
+        )
+        .await;
         let me = app
             .sign_in("mentee@north", tandem_testkit::TEST_PASSWORD)
             .await;
@@ -418,6 +458,8 @@ dual_test!(
             .await;
         let path = format!("/relationships/{id}");
 
+        // The facilitator's console has seen the pair before the check-in.
+        assert_eq!(facilitator.get("/program/health").await.status(), 200);
         let page = me.get(&format!("{path}/checkin")).await;
         assert_eq!(page.status(), 200);
         assert!(
