@@ -29,7 +29,7 @@ export default {
     assert.equal(await mentor.page.getByRole('heading', { level: 1 }).innerText(), 'Not allowed');
 
     const facilitator = await signedIn(t, 'facilitator@northshore');
-    assert.deepEqual(await navLinks(facilitator.page), ['Home', 'Directory', 'Relationships', 'Requests', 'My profile', 'Settings', 'Pairs', 'Rounds', 'Matching rules']);
+    assert.deepEqual(await navLinks(facilitator.page), ['Home', 'Directory', 'Relationships', 'Requests', 'My profile', 'Settings', 'Health', 'Pairs', 'Rounds', 'Matching rules']);
     assert.deepEqual(await cardTitles(facilitator.page), ['Program facilitator']);
     const divisions = facilitator.page.locator('li.card ul.links a');
     assert.ok((await divisions.count()) > 1, 'the facilitator is offered their unit’s divisions');

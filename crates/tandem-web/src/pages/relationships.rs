@@ -30,6 +30,10 @@ pub struct RelationshipRow {
     pub role: &'static str,
     pub state: &'static str,
     pub when: String,
+    /// The caller's own view of an active one: (status code, label).
+    pub health: Option<(&'static str, &'static str)>,
+    /// A check-in is waiting for the caller.
+    pub checkin_waiting: bool,
 }
 
 fn other_is(side: Side) -> &'static str {
@@ -61,6 +65,8 @@ fn row(mine: &Mine, name: &dyn Fn(PersonId) -> String) -> RelationshipRow {
         role: r.role.label(),
         state: r.state.label(),
         when: when(mine),
+        health: None,
+        checkin_waiting: false,
     }
 }
 
@@ -98,10 +104,25 @@ pub async fn list(State(state): State<AppState>, actor: Actor) -> Result<Respons
         .map_err(AppError::from)?;
     let (past, current): (Vec<&Mine>, Vec<&Mine>) =
         mine.iter().partition(|m| m.relationship.state.is_ended());
+    let now = state.auth.clock.now();
+    let mut rows = Vec::new();
+    for m in current {
+        let mut r = row(m, &name);
+        if m.relationship.state.is_active() {
+            // The caller's own view: their answers and the shared records.
+            let own =
+                tandem_core::health::own_view(&state.db, &scope, &m.relationship, m.side, now)
+                    .await?;
+            let (due, _) = tandem_core::health::checkins::due(&state.db, &scope, m, now).await?;
+            r.health = Some((own.status.code(), own.status.label()));
+            r.checkin_waiting = due.waiting();
+        }
+        rows.push(r);
+    }
     Ok(render(&ListTemplate {
         nav,
         has_person: true,
-        current: current.into_iter().map(|m| row(m, &name)).collect(),
+        current: rows,
         past: past.into_iter().map(|m| row(m, &name)).collect(),
     }))
 }
