@@ -33,7 +33,6 @@ use tandem_domain::{
 };
 use tandem_store::health::CheckinRow;
 use tandem_store::{Db, InstitutionScope};
-use time::OffsetDateTime;
 
 /// Times the health model over a synthetic institution.
 #[derive(Parser, Debug)]
