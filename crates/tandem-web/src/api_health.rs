@@ -365,21 +365,7 @@ async fn set_checkin_settings(
 ) -> Result<Json<CheckinSettings>, AppError> {
     let institution = crate::pages::program_institution(&state, &actor).await?;
     let s: CheckinSettings = json_body(&body)?;
-    settings::save(
-        &state.db,
-        &InstitutionScope::of(&institution),
-        &s,
-        state.auth.clock.now(),
-    )
-    .await?;
-    crate::authz::record(
-        &state,
-        &actor,
-        "checkin_settings_changed",
-        format!("institution:{}", institution.id),
-        serde_json::to_string(&s).unwrap_or_default(),
-    )
-    .await?;
+    health::save_settings(&state, &actor, &institution, &s).await?;
     Ok(Json(s))
 }
 
@@ -410,21 +396,7 @@ async fn add_instrument(
 ) -> Result<(StatusCode, Json<Instrument>), AppError> {
     let institution = crate::pages::program_institution(&state, &actor).await?;
     let instrument: Instrument = json_body(&body)?;
-    settings::add_instrument(
-        &state.db,
-        &InstitutionScope::of(&institution),
-        &instrument,
-        state.auth.clock.now(),
-    )
-    .await?;
-    crate::authz::record(
-        &state,
-        &actor,
-        "instrument_added",
-        format!("institution:{}", institution.id),
-        instrument.code.clone(),
-    )
-    .await?;
+    health::add_instrument(&state, &actor, &institution, &instrument).await?;
     Ok((StatusCode::CREATED, Json(instrument)))
 }
 

@@ -699,3 +699,52 @@ pub async fn open_case(
     .await?;
     Ok(case.id)
 }
+
+/// Saves the program's check-in settings and writes the change to the
+/// audit log: for the settings page and the API alike.
+pub async fn save_settings(
+    state: &AppState,
+    actor: &Actor,
+    institution: &Institution,
+    s: &tandem_core::health::settings::CheckinSettings,
+) -> Result<(), AppError> {
+    tandem_core::health::settings::save(
+        &state.db,
+        &InstitutionScope::of(institution),
+        s,
+        state.auth.clock.now(),
+    )
+    .await?;
+    crate::authz::record(
+        state,
+        actor,
+        "checkin_settings_changed",
+        format!("institution:{}", institution.id),
+        serde_json::to_string(s).unwrap_or_default(),
+    )
+    .await
+}
+
+/// Adds a program's licensed instrument and writes it to the audit log.
+pub async fn add_instrument(
+    state: &AppState,
+    actor: &Actor,
+    institution: &Institution,
+    instrument: &tandem_domain::health::Instrument,
+) -> Result<(), AppError> {
+    tandem_core::health::settings::add_instrument(
+        &state.db,
+        &InstitutionScope::of(institution),
+        instrument,
+        state.auth.clock.now(),
+    )
+    .await?;
+    crate::authz::record(
+        state,
+        actor,
+        "instrument_added",
+        format!("institution:{}", institution.id),
+        instrument.code.clone(),
+    )
+    .await
+}

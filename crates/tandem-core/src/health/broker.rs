@@ -208,19 +208,7 @@ pub async fn open_case(
     };
     let mut tx = db.begin().await?;
     store::insert_case_in(&mut tx, &scope, &case).await?;
-    store::add_entry_in(
-        &mut tx,
-        &scope,
-        &EntryRow {
-            id: Uuid::new_v4(),
-            case_id: case.id,
-            author: by,
-            kind: "opened".into(),
-            text: note,
-            created_at: now,
-        },
-    )
-    .await?;
+    log_in(&mut tx, &scope, case.id, by, "opened", note, now).await?;
     tx.commit().await?;
     Ok(case)
 }
@@ -315,19 +303,7 @@ pub async fn act(
             .await?;
         }
     }
-    store::add_entry_in(
-        &mut tx,
-        &scope,
-        &EntryRow {
-            id: Uuid::new_v4(),
-            case_id: case.id,
-            author: by,
-            kind: kind.into(),
-            text,
-            created_at: now,
-        },
-    )
-    .await?;
+    log_in(&mut tx, &scope, case.id, by, kind, text, now).await?;
     match action {
         CaseAction::Close | CaseAction::Rematch => {
             store::set_case_open_in(&mut tx, &scope, case.id, false, now).await?
@@ -337,6 +313,31 @@ pub async fn act(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// Adds one entry to a case's private log, inside `tx`.
+async fn log_in(
+    tx: &mut tandem_store::DbTx,
+    scope: &InstitutionScope,
+    case: Uuid,
+    by: AccountId,
+    kind: &str,
+    text: String,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    store::add_entry_in(
+        tx,
+        scope,
+        &EntryRow {
+            id: Uuid::new_v4(),
+            case_id: case,
+            author: by,
+            kind: kind.into(),
+            text,
+            created_at: now,
+        },
+    )
+    .await
 }
 
 /// Proposes `mentor` as a secondary mentor to `r`'s mentee, under the same

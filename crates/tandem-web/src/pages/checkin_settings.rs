@@ -79,22 +79,7 @@ pub async fn save(
         first_after_days: days("first_after_days", &form.first_after_days)?,
         every_days: days("every_days", &form.every_days)?,
     };
-    settings::save(
-        &state.db,
-        &InstitutionScope::of(&institution),
-        &s,
-        state.auth.clock.now(),
-    )
-    .await
-    .map_err(AppError::from)?;
-    crate::authz::record(
-        &state,
-        &actor,
-        "checkin_settings_changed",
-        format!("institution:{}", institution.id),
-        serde_json::to_string(&s).unwrap_or_default(),
-    )
-    .await?;
+    crate::health::save_settings(&state, &actor, &institution, &s).await?;
     Ok(Redirect::to("/program/checkins?saved=settings").into_response())
 }
 
@@ -117,21 +102,6 @@ pub async fn add_instrument(
 ) -> Result<Response, PageError> {
     let institution = program_institution(&state, &actor).await?;
     let instrument = parse_instrument(&form.definition)?;
-    settings::add_instrument(
-        &state.db,
-        &InstitutionScope::of(&institution),
-        &instrument,
-        state.auth.clock.now(),
-    )
-    .await
-    .map_err(AppError::from)?;
-    crate::authz::record(
-        &state,
-        &actor,
-        "instrument_added",
-        format!("institution:{}", institution.id),
-        instrument.code.clone(),
-    )
-    .await?;
+    crate::health::add_instrument(&state, &actor, &institution, &instrument).await?;
     Ok(Redirect::to("/program/checkins?saved=instrument").into_response())
 }

@@ -739,3 +739,135 @@ dual_test!(
         assert!(!cases.contains("second opinion"));
     }
 );
+
+dual_test!(
+    a_program_adds_a_licensed_instrument_and_its_pairs_answer_it,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let id = pair(&t.db, &north, ids[0], ids[1], true).await;
+        let app = t.spawn_app().await;
+        let facilitator = app
+            .sign_in("facilitator@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let post = |s: &tandem_testkit::Session, path: &str, body: serde_json::Value| {
+            s.client
+                .post(app.url(path))
+                .header("x-csrf-token", &s.csrf)
+                .json(&body)
+                .send()
+        };
+        let mut licensed = serde_json::json!({
+            "code": "licensed-7",
+            "name": "A licensed seven-point check-in",
+            "licence": "Used under the program's licence, 2026.",
+            "scale": {"min": 1, "max": 7, "labels": ["1", "2", "3", "4", "5", "6", "7"]},
+            "items": [
+                {"code": "r1", "factor": "mutual_respect", "text": "We respect each other.", "keyed": "positive"},
+                {"code": "c1", "factor": "poor_communication", "text": "Things go unsaid.", "keyed": "negative"}
+            ],
+            "scoring": {"watch_at": 40, "at_risk_at": 70}
+        });
+        // A broken definition (one label short) is refused whole.
+        licensed["scale"]["labels"] = serde_json::json!(["1", "2"]);
+        let bad = post(
+            &facilitator,
+            "/api/v1/program/instruments",
+            licensed.clone(),
+        )
+        .await
+        .expect("post");
+        assert_eq!(bad.status(), 400);
+        assert!(bad.text().await.expect("body").contains("scale.labels"));
+        licensed["scale"]["labels"] = serde_json::json!(["1", "2", "3", "4", "5", "6", "7"]);
+        let added = post(
+            &facilitator,
+            "/api/v1/program/instruments",
+            licensed.clone(),
+        )
+        .await
+        .expect("post");
+        assert_eq!(added.status(), 201);
+        let again = post(&facilitator, "/api/v1/program/instruments", licensed)
+            .await
+            .expect("post");
+        assert_eq!(again.status(), 400, "a code is used once");
+        let listed: serde_json::Value = facilitator
+            .get("/api/v1/program/instruments")
+            .await
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(listed.as_array().map(Vec::len), Some(2));
+
+        // Out-of-range rhythm or an unknown instrument: nothing saved.
+        for body in [
+            serde_json::json!({"instrument": "licensed-7", "first_after_days": 2, "every_days": 90}),
+            serde_json::json!({"instrument": "nope", "first_after_days": 30, "every_days": 90}),
+        ] {
+            let r = post(&facilitator, "/api/v1/program/checkins", body)
+                .await
+                .expect("post");
+            assert_eq!(r.status(), 400);
+        }
+        let saved = post(
+        &facilitator,
+        "/api/v1/program/checkins",
+        serde_json::json!({"instrument": "licensed-7", "first_after_days": 14, "every_days": 60}),
+    )
+    .await
+    .expect("post");
+        assert_eq!(saved.status(), 200);
+
+        // The pair now answers the licensed instrument; Tandem's items are
+        // unknown to it.
+        let mentee = app
+            .sign_in("mentee@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let page = mentee
+            .get(&format!("/relationships/{id}/checkin"))
+            .await
+            .text()
+            .await
+            .expect("page");
+        assert!(page.contains("A licensed seven-point check-in"));
+        let old = post(
+            &mentee,
+            &format!("/api/v1/relationships/{id}/checkins"),
+            serde_json::json!({"answers": {"respect": 5}}),
+        )
+        .await
+        .expect("post");
+        assert_eq!(old.status(), 400);
+        let sent = post(
+            &mentee,
+            &format!("/api/v1/relationships/{id}/checkins"),
+            serde_json::json!({"answers": {"r1": 4, "c1": 1}}),
+        )
+        .await
+        .expect("post");
+        assert_eq!(sent.status(), 201);
+        let health: serde_json::Value = mentee
+            .get(&format!("/api/v1/relationships/{id}/health"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        // 4 of 7 on respect is a concern of 50, above this instrument's 40.
+        let evidence = health["health"]["evidence"].as_array().expect("evidence");
+        assert!(
+            evidence
+                .iter()
+                .any(|e| e["factor"] == "mutual_respect" && e["source"] == "answer"),
+            "{health}"
+        );
+        // The mentee may not change the program's instruments.
+        let refused = post(
+        &mentee,
+        "/api/v1/program/checkins",
+        serde_json::json!({"instrument": "tandem-2026", "first_after_days": 30, "every_days": 90}),
+    )
+    .await
+    .expect("post");
+        assert_eq!(refused.status(), 403);
+    }
+);
