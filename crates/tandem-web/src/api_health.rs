@@ -416,7 +416,10 @@ pub struct CountDto {
 pub struct UnitHealthDto {
     pub total: CountDto,
     pub statuses: Vec<CountDto>,
+    /// Factors behind the relationships that need attention; empty when
+    /// fewer than five do.
     pub factors: Vec<CountDto>,
+    pub factors_withheld: bool,
 }
 
 fn count(group: &str, c: tandem_core::privacy::Cell) -> CountDto {
@@ -456,5 +459,6 @@ async fn division_health(
             .map(|(s, c)| count(s.code(), *c))
             .collect(),
         factors: h.factors.iter().map(|(f, c)| count(f.code(), *c)).collect(),
+        factors_withheld: h.factors_withheld,
     }))
 }

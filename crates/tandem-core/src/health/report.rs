@@ -10,7 +10,7 @@ use tandem_domain::{DivisionId, Institution};
 use tandem_store::{Db, InstitutionScope, StoreError};
 use time::OffsetDateTime;
 
-use crate::privacy::{Cell, suppress, suppress_with_total};
+use crate::privacy::{Cell, MIN_GROUP_SIZE, suppress, suppress_with_total};
 
 /// A unit's health, suppressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,8 +19,12 @@ pub struct UnitHealth {
     pub total: Cell,
     /// Thriving, watch, at risk, in that order.
     pub statuses: Vec<(Status, Cell)>,
-    /// The factor behind each watched or at-risk relationship.
+    /// The factor behind each watched or at-risk relationship; empty when
+    /// fewer than five need attention (then even which factors occur
+    /// would say too much about too few people).
     pub factors: Vec<(Factor, Cell)>,
+    /// The factors are withheld because fewer than five need attention.
+    pub factors_withheld: bool,
 }
 
 /// The health of relationships whose mentee is in `division`.
@@ -58,14 +62,21 @@ pub fn aggregate(items: impl Iterator<Item = (Status, Option<Factor>)>) -> UnitH
         }
     }
     let s = suppress_with_total(&by_status);
+    let attention: u64 = by_status[1] + by_status[2];
+    let factors_withheld = attention > 0 && attention < MIN_GROUP_SIZE;
     UnitHealth {
         total: s.total,
         statuses: Status::ALL.iter().copied().zip(s.cells).collect(),
-        factors: Factor::ALL
-            .into_iter()
-            .zip(suppress(&by_factor))
-            .filter(|(_, c)| *c != Cell::Count(0))
-            .collect(),
+        factors: if factors_withheld {
+            vec![]
+        } else {
+            Factor::ALL
+                .into_iter()
+                .zip(suppress(&by_factor))
+                .filter(|(_, c)| *c != Cell::Count(0))
+                .collect()
+        },
+        factors_withheld,
     }
 }
 
@@ -86,7 +97,25 @@ mod tests {
         assert_eq!(h.statuses[2], (Status::AtRisk, Cell::Small));
         // The thriving count would give the at-risk one away: hidden too.
         assert_eq!(h.statuses[0], (Status::Thriving, Cell::Complementary));
-        assert_eq!(h.factors, vec![(poor, Cell::Small)]);
+        // Two need attention: which factors is not said at all.
+        assert!(h.factors.is_empty() && h.factors_withheld);
+        let items =
+            std::iter::repeat_n((Status::AtRisk, Some(poor)), 3).chain(std::iter::repeat_n(
+                (
+                    Status::Watch,
+                    Some(Factor::Failure(FailureFactor::Competition)),
+                ),
+                4,
+            ));
+        let h = aggregate(items);
+        assert!(!h.factors_withheld);
+        assert_eq!(
+            h.factors,
+            vec![
+                (poor, Cell::Small),
+                (Factor::Failure(FailureFactor::Competition), Cell::Small)
+            ]
+        );
     }
 
     proptest! {
