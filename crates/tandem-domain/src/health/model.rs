@@ -340,19 +340,30 @@ impl Assessment {
                         .unwrap_or_default()
                 )
             }
-            (status, Some(first)) => format!(
-                "{}: {}. {}",
-                match status {
-                    Status::AtRisk => "At risk",
-                    _ => "Worth watching",
-                },
-                first.factor.as_concern(),
-                first
-                    .evidence
-                    .first()
-                    .map(|e| sentence(&e.words(viewer)))
-                    .unwrap_or_default()
-            ),
+            (status, Some(first)) => {
+                let others: Vec<&str> = self.concerns[1..]
+                    .iter()
+                    .map(|c| c.factor.as_concern())
+                    .collect();
+                format!(
+                    "{}: {}. {}{}",
+                    match status {
+                        Status::AtRisk => "At risk",
+                        _ => "Worth watching",
+                    },
+                    first.factor.as_concern(),
+                    first
+                        .evidence
+                        .first()
+                        .map(|e| sentence(&e.words(viewer)))
+                        .unwrap_or_default(),
+                    if others.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" Also: {}.", join(&others))
+                    }
+                )
+            }
             (_, None) => "Thriving.".into(),
         }
     }

@@ -364,6 +364,14 @@ fn a_factor_both_sides_or_the_records_confirm_comes_first() {
         Some(Factor::Failure(FailureFactor::PoorCommunication)),
     );
     assert_eq!(r.assessment.concerns[0].evidence.len(), 2);
+    // The other concern is named too.
+    assert!(
+        r.assessment
+            .summary(Viewer::Program)
+            .ends_with("Also: lack of commitment."),
+        "{}",
+        r.assessment.summary(Viewer::Program)
+    );
 }
 
 #[test]
