@@ -693,9 +693,8 @@ pub fn roster(shape: &Shape, seed: u64) -> Vec<RosterRecord> {
                 employee_id: format!("{}{:05}", shape.employee_prefix, i + 1),
                 given_name: given.to_string(),
                 family_name: family.to_string(),
-                email: Email::parse(&format!("{local}@{}", shape.email_domain)).unwrap_or_else(
-                    |_| Email::parse("invalid@demo.example").unwrap_or_else(|_| unreachable!()),
-                ),
+                email: Email::parse(&format!("{local}@{}", shape.email_domain))
+                    .unwrap_or_else(|_| Email::placeholder()),
                 department: "Department of Medicine".into(),
                 division: division.to_string(),
                 rank,

@@ -2,6 +2,20 @@
 //! turn call the store. Outside effects (time, ids) come in as arguments so
 //! tests and the demo can be deterministic.
 
+// Server code never unwraps, expects or panics on its own: a failure is
+// an error the caller handles (issue 8). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod admin;
 pub mod auth;
 pub mod calendar;

@@ -2,6 +2,20 @@
 //! input, and the rules that need no IO. Nothing here touches a database,
 //! the network or the clock.
 
+// Server code never unwraps, expects or panics on its own: a failure is
+// an error the caller handles (issue 8). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 // `values` first: it defines the `vocabulary!` macro the others use.
 #[macro_use]
 pub mod values;

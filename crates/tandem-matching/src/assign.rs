@@ -291,7 +291,9 @@ impl<'a> Ssp<'a> {
     /// Route one unit of supply from mentee `src` along a shortest path.
     fn route(&mut self, src: usize) {
         self.seed(src, 0);
-        let end = self.dijkstra();
+        // The source's own dummy arc always ends a path; were that ever
+        // broken, the mentee stays unmatched rather than the server panics.
+        let end = self.dijkstra().unwrap_or(End::Dummy(src));
         self.augment(src, end);
     }
 
@@ -310,7 +312,7 @@ impl<'a> Ssp<'a> {
     /// settled nodes get their potentials raised, by how much closer than the
     /// sink they are (Jonker-Volgenant truncation), which keeps every reduced
     /// cost non-negative; the search state is reset.
-    fn dijkstra(&mut self) -> End {
+    fn dijkstra(&mut self) -> Option<End> {
         let n = self.n;
         let p = self.p;
         let mut best = i64::MAX;
@@ -409,7 +411,7 @@ impl<'a> Ssp<'a> {
             self.nodes[v as usize].dist = UNSET;
         }
         self.touched.clear();
-        end.expect("the source's own dummy arc always ends a path")
+        end
     }
 
     fn augment(&mut self, src: usize, end: End) {

@@ -28,6 +28,10 @@ pub enum DenseError {
     CostOutOfRange { row: usize, col: usize, cost: i64 },
     #[error("matrix too large")]
     TooLarge,
+    /// A broken invariant of the solver (a bug, never bad input): reported
+    /// instead of panicking inside a server.
+    #[error("the dense solver failed: {0}")]
+    Internal(&'static str),
 }
 
 /// Optimal assignment of a dense square problem.
@@ -99,7 +103,10 @@ pub fn solve_dense(n: usize, c: &[i64]) -> Result<DenseAssignment, DenseError> {
         Some((x, v)) => (x, v.into_iter().map(i64::from).collect::<Vec<i64>>()),
         None => {
             let (v, y) = column_minima::<K64>(n, c);
-            lapjv::<K64>(n, c, v, y).map_err(|_| DenseError::TooLarge)?
+            lapjv::<K64>(n, c, v, y).map_err(|e| match e {
+                Stop::Overflow => DenseError::TooLarge,
+                Stop::Broken(what) => DenseError::Internal(what),
+            })?
         }
     };
     let mut total = 0i64;
@@ -236,16 +243,24 @@ fn column_minima<K: Kernel>(n: usize, c: &[K::S]) -> (Vec<K::T>, Vec<u32>) {
     (v, y)
 }
 
-/// A column price fell below [`Num::FLOOR`].
+/// Why a solve stopped: a column price fell below [`Num::FLOOR`] (redo it
+/// wider), or an invariant broke (a bug; reported, never a panic).
 #[derive(Debug)]
-struct Overflow;
-
-#[inline]
-fn floor_check<T: Num>(p: T) -> Result<(), Overflow> {
-    if p < T::FLOOR { Err(Overflow) } else { Ok(()) }
+enum Stop {
+    Overflow,
+    Broken(&'static str),
 }
 
-type Solved<T> = Result<(Vec<u32>, Vec<T>), Overflow>;
+#[inline]
+fn floor_check<T: Num>(p: T) -> Result<(), Stop> {
+    if p < T::FLOOR {
+        Err(Stop::Overflow)
+    } else {
+        Ok(())
+    }
+}
+
+type Solved<T> = Result<(Vec<u32>, Vec<T>), Stop>;
 
 /// LAPJV on `n x n` costs (n >= 1) given the column minima `v` and their
 /// rows `y`: the column of each row and the column prices.
@@ -276,7 +291,7 @@ fn column_reduction<K: Kernel>(
     x: &mut [u32],
     y: &mut [u32],
     v: &mut [K::T],
-) -> Result<Vec<u32>, Overflow> {
+) -> Result<Vec<u32>, Stop> {
     let mut unique = vec![true; n];
     for j in (0..n).rev() {
         let i = y[j] as usize;
@@ -315,7 +330,7 @@ fn augmenting_row_reduction<K: Kernel>(
     x: &mut [u32],
     y: &mut [u32],
     v: &mut [K::T],
-) -> Result<usize, Overflow> {
+) -> Result<usize, Stop> {
     let nfree = free.len();
     let mut current = 0usize;
     let mut new_free = 0usize;
@@ -409,7 +424,7 @@ impl<T: Num> ShortestPath<T> {
         x: &mut [u32],
         y: &mut [u32],
         v: &mut [T],
-    ) -> Result<(), Overflow> {
+    ) -> Result<(), Stop> {
         let d = &mut self.d[..n];
         let guard = &mut self.guard[..n];
         let row = &c[start * n..(start + 1) * n];
@@ -465,7 +480,8 @@ impl<T: Num> ShortestPath<T> {
         let mut j = final_j;
         let (mut dj, mut bj) = (mind, nbatch);
         loop {
-            let i = pred_row::<K>(&self.ready, n, c, start, base, (j, dj, bj), y, v);
+            let i = pred_row::<K>(&self.ready, n, c, start, base, (j, dj, bj), y, v)
+                .ok_or(Stop::Broken("a finished column without a predecessor"))?;
             y[j] = i as u32;
             let prev = x[i];
             x[i] = j as u32;
@@ -500,9 +516,9 @@ fn pred_row<K: Kernel>(
     (j, dj, bj): (usize, K::T, u32),
     y: &[u32],
     v: &[K::T],
-) -> usize {
+) -> Option<usize> {
     if K::load(c[start * n + j]) - v[j] - base == dj {
-        return start;
+        return Some(start);
     }
     for &(j2, d2, b2) in ready {
         if b2 >= bj {
@@ -511,10 +527,10 @@ fn pred_row<K: Kernel>(
         let i = y[j2 as usize] as usize;
         let ri = &c[i * n..(i + 1) * n];
         if d2 + (K::load(ri[j]) - v[j]) - (K::load(ri[j2 as usize]) - v[j2 as usize]) == dj {
-            return i;
+            return Some(i);
         }
     }
-    unreachable!("a finished column always has a predecessor")
+    None
 }
 
 /// Verify a dense assignment and its duals in one pass over the matrix.

@@ -17,6 +17,20 @@
 //! Everything is deterministic: the same input gives the same output, ties
 //! broken by index.
 
+// Server code never unwraps, expects or panics on its own: a failure is
+// an error the caller handles (issue 8). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod assign;
 pub mod dense;
 pub mod generate;

@@ -7,6 +7,20 @@
 //! the handle holds, through the [`on_pool!`] macro. Rows owned by an
 //! institution are only reachable through an [`InstitutionScope`].
 
+// Server code never unwraps, expects or panics on its own: a failure is
+// an error the caller handles (issue 8). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 pub mod accounts;
 pub mod agreements;
 pub mod audit;

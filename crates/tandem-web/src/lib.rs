@@ -3,6 +3,20 @@
 //! server-rendered pages, and the health probes. No SQL lives here: handlers
 //! call the store and core crates.
 
+// Server code never unwraps, expects or panics on its own: a failure is
+// an error the caller handles (issue 8). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 mod api;
 mod api_health;
 mod api_mentoring;
@@ -73,6 +87,48 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// Runs every request in a task of its own, so that a handler that panics
+/// costs only its own request: the client gets the generic 500 (JSON under
+/// `/api/`, the error page elsewhere) and the server keeps serving. Nothing
+/// of the panic reaches the client, and the log names no path (a calendar
+/// feed's path carries its secret token).
+async fn contain_panics(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let api = request.uri().path().starts_with("/api/");
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(failure) => {
+            tracing::error!(
+                panicked = failure.is_panic(),
+                "a request handler failed to finish"
+            );
+            let error = AppError::Internal("a request handler panicked".into());
+            if api {
+                axum::response::IntoResponse::into_response(error)
+            } else {
+                pages::error_page(error)
+            }
+        }
+    }
+}
+
+/// Wraps any router in what every response of Tandem gets: panic
+/// containment and the security headers. [`router`] applies it to the
+/// application; tests apply it to routers of their own.
+pub fn harden(router: Router) -> Router {
+    router
+        .layer(axum::middleware::from_fn(contain_panics))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+        ))
+}
+
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -80,7 +136,7 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     let openapi_json = openapi.to_pretty_json().unwrap_or_else(|_| "{}".into());
 
-    Router::new()
+    let app = Router::new()
         .merge(api)
         .route(
             "/api/openapi.json",
@@ -95,15 +151,8 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::guard,
         ))
-        .fallback(error::not_found)
-        .with_state(state)
-        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
-        .layer(header_layer(header::REFERRER_POLICY, "same-origin"))
-        .layer(header_layer(
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
-        ))
+        .fallback(error::not_found);
+    harden(app.with_state(state))
 }
 
 /// The OpenAPI document, for `tandem openapi` and tests.

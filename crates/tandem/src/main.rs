@@ -1,6 +1,20 @@
 //! The `tandem` command: serve, worker, demo, migrate, import,
 //! institution, report, config, openapi.
 
+// Server code never unwraps, expects or panics on its own: a failure is
+// an error the caller handles (issue 8). Tests may.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::unreachable,
+        clippy::todo,
+        clippy::unimplemented
+    )
+)]
+
 mod commands;
 mod progress;
 mod settings;

@@ -336,3 +336,79 @@ dual_test!(health_and_readiness, |t| {
         "not ready without the database"
     );
 });
+
+/// A handler that panics costs only its own request: the client gets the
+/// generic 500 in the shape it expects (JSON under /api/, the error page
+/// elsewhere), nothing of the panic, the usual security headers, and the
+/// server goes on serving, panics and all, at the same time.
+#[tokio::test]
+async fn a_panicking_handler_gets_a_generic_500_and_the_server_keeps_serving() {
+    use axum::routing::get;
+    async fn boom() -> &'static str {
+        panic!("CANARYPANIC the database password is hunter2")
+    }
+    let app = tandem_web::harden(
+        axum::Router::new()
+            .route("/api/v1/boom", get(boom))
+            .route("/boom", get(boom))
+            .route("/ok", get(|| async { "ok" })),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let client = tandem_testkit::client();
+    let url = |path: &str| format!("http://{address}{path}");
+
+    let api = client.get(url("/api/v1/boom")).send().await.expect("get");
+    assert_eq!(api.status(), 500);
+    assert_eq!(
+        api.headers()
+            .get("x-content-type-options")
+            .and_then(|v| v.to_str().ok()),
+        Some("nosniff")
+    );
+    let body: Value = api.json().await.expect("a JSON error");
+    assert_eq!(body["error"]["code"], "internal");
+    assert!(!body.to_string().contains("CANARYPANIC"));
+
+    let page = client.get(url("/boom")).send().await.expect("get");
+    assert_eq!(page.status(), 500);
+    let html = page.text().await.expect("page");
+    assert!(html.contains("Something went wrong"));
+    assert!(!html.contains("CANARYPANIC") && !html.contains("hunter2"));
+
+    // Twenty panics and twenty good requests at once: every good one
+    // answers.
+    let mut calls = Vec::new();
+    for i in 0..40 {
+        let path = if i % 2 == 0 { "/ok" } else { "/api/v1/boom" };
+        calls.push(client.get(url(path)).send());
+    }
+    let mut ok = 0;
+    for r in all_at_once(calls).await {
+        match r.expect("an answer").status().as_u16() {
+            200 => ok += 1,
+            500 => {}
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    assert_eq!(ok, 20);
+}
+
+/// Runs the futures concurrently, each in its own task.
+async fn all_at_once<F>(calls: Vec<F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = calls.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.expect("the request task"));
+    }
+    out
+}
