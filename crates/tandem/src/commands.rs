@@ -123,11 +123,17 @@ impl Background {
 }
 
 /// Runs only the background work (job worker and request sweep), without
-/// serving HTTP, until Ctrl-C.
-pub async fn run_worker(settings: &Settings) -> anyhow::Result<ExitCode> {
+/// serving HTTP: until Ctrl-C, or with `once`, one sweep and every job due
+/// now, then exit.
+pub async fn run_worker(settings: &Settings, once: bool) -> anyhow::Result<ExitCode> {
     let url = settings.database_url("tandem.sqlite3");
     let db = open(&url).await?;
     let worker = worker(settings, db.clone())?;
+    if once {
+        let outcome = work_once(&db, &worker).await;
+        db.close().await;
+        return outcome;
+    }
     println!(
         "Tandem's worker is running on {} with {} (press Ctrl-C to stop)",
         tandem_store::redact_url(&url),
@@ -137,6 +143,36 @@ pub async fn run_worker(settings: &Settings) -> anyhow::Result<ExitCode> {
     let _ = tokio::signal::ctrl_c().await;
     background.stop().await;
     db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The most batches one `worker --once` runs: a bound, so a queue that
+/// keeps refilling cannot keep it running for ever.
+const ONCE_MAX_BATCHES: usize = 10_000;
+
+/// One sweep, then batches of due jobs until none is left to claim (a job
+/// that fails waits for its retry time, so it is not claimed again here).
+/// Safe beside running servers and workers: every step is claimed in the
+/// database, so nothing is sent twice.
+async fn work_once(db: &Db, worker: &Worker) -> anyhow::Result<ExitCode> {
+    let now = tandem_store::microsecond_now();
+    sweep(db, now).await;
+    let mut total = tandem_core::notify::WorkerStats::default();
+    for _ in 0..ONCE_MAX_BATCHES {
+        let batch = worker.run_once(now).await?;
+        total.claimed += batch.claimed;
+        total.completed += batch.completed;
+        total.sent += batch.sent;
+        total.retried += batch.retried;
+        total.failed += batch.failed;
+        if batch.claimed == 0 {
+            break;
+        }
+    }
+    println!(
+        "jobs: {} claimed, {} completed, {} e-mails sent, {} to retry later, {} failed",
+        total.claimed, total.completed, total.sent, total.retried, total.failed
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -515,34 +551,41 @@ async fn sweep_requests(db: Db) {
     let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
         every.tick().await;
-        let now = tandem_store::microsecond_now();
-        match tandem_core::mentoring::requests::sweep(&db, now).await {
-            Ok(done) if done.expired > 0 || done.reminded > 0 => {
-                tracing::info!(
-                    expired = done.expired,
-                    reminded = done.reminded,
-                    "request sweep"
-                );
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "request sweep failed"),
+        sweep(&db, tandem_store::microsecond_now()).await;
+    }
+}
+
+/// One sweep: expire requests and write their reminders, remind check-ins
+/// that fell due, refresh every relationship's health. Each part is
+/// claimed in the database, so instances sweeping at once add nothing
+/// twice. Failures are logged; the next sweep tries again.
+async fn sweep(db: &Db, now: time::OffsetDateTime) {
+    match tandem_core::mentoring::requests::sweep(db, now).await {
+        Ok(done) if done.expired > 0 || done.reminded > 0 => {
+            tracing::info!(
+                expired = done.expired,
+                reminded = done.reminded,
+                "request sweep"
+            );
         }
-        match tandem_core::health::checkins::remind(&db, now).await {
-            Ok(done) if done.reminders > 0 => {
-                tracing::info!(reminders = done.reminders, "check-in reminders");
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "check-in reminders failed"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "request sweep failed"),
+    }
+    match tandem_core::health::checkins::remind(db, now).await {
+        Ok(done) if done.reminders > 0 => {
+            tracing::info!(reminders = done.reminders, "check-in reminders");
         }
-        match tandem_core::health::refresh_all(&db, now).await {
-            Ok(done) if done.changed > 0 => tracing::info!(
-                assessed = done.assessed,
-                changed = done.changed,
-                newly_at_risk = done.newly_at_risk,
-                "health refresh"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "health refresh failed"),
-        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "check-in reminders failed"),
+    }
+    match tandem_core::health::refresh_all(db, now).await {
+        Ok(done) if done.changed > 0 => tracing::info!(
+            assessed = done.assessed,
+            changed = done.changed,
+            newly_at_risk = done.newly_at_risk,
+            "health refresh"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "health refresh failed"),
     }
 }

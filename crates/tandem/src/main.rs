@@ -57,7 +57,12 @@ enum Command {
     },
     /// Run the background jobs (e-mail, request reminders) without serving
     /// HTTP, until Ctrl-C.
-    Worker,
+    Worker {
+        /// Sweep once, send every job that is due, then exit (for cron, or
+        /// a deployment that runs no long-lived worker).
+        #[arg(long)]
+        once: bool,
+    },
     /// Seed two demo institutions into a SQLite database and serve them.
     Demo {
         #[arg(long)]
@@ -253,7 +258,7 @@ async fn run(command: Command, mut settings: settings::Settings) -> anyhow::Resu
             }
             commands::serve(&settings, !no_worker).await
         }
-        Command::Worker => commands::run_worker(&settings).await,
+        Command::Worker { once } => commands::run_worker(&settings, once).await,
         Command::Demo {
             port,
             data_dir,

@@ -140,6 +140,11 @@ impl SmtpServer {
         }
     }
 
+    /// Where it listens, as an `smtp://` URL for the binary's settings.
+    pub(crate) fn url(&self) -> String {
+        self.url.clone()
+    }
+
     pub(crate) fn received(&self) -> Vec<Received> {
         self.inbox.lock().expect("inbox").clone()
     }
@@ -157,7 +162,7 @@ impl SmtpServer {
 
 /// An institution with `n` people, P0..P{n-1} (p{i}@north.org), the
 /// first two of them mentors with places.
-async fn world(db: &Db, n: usize) -> (Institution, Vec<PersonId>) {
+pub(crate) async fn world(db: &Db, n: usize) -> (Institution, Vec<PersonId>) {
     let institution = create_institution(db, "north").await;
     let mut csv = format!("{HEADER}\n");
     for i in 0..n {

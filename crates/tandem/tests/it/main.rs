@@ -7,6 +7,7 @@ mod demo;
 mod health;
 mod http;
 mod import;
+mod instances;
 mod jobs;
 mod matrix;
 mod meetings;
