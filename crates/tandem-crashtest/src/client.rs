@@ -113,7 +113,12 @@ impl Session {
                 ledger.unknown();
                 Failure::Unreachable
             })?;
-        read(answer, &format!("POST {}", shape(path)), ledger).await
+        let outcome = read(answer, &format!("POST {}", shape(path)), ledger).await;
+        if let Err(Failure::Unreachable) = outcome {
+            // The answer was cut off: committed or not, nobody knows.
+            ledger.unknown();
+        }
+        outcome
     }
 }
 
