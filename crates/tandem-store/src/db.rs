@@ -153,9 +153,17 @@ impl Db {
         on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.is_ok())
     }
 
+    /// Opens a transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the
+    /// write lock at once, waiting up to the busy timeout for it. A deferred
+    /// `BEGIN` would read first and try to upgrade to writing later, and
+    /// when another connection has written in between SQLite refuses the
+    /// upgrade at once with "database is locked" (SQLITE_BUSY) without
+    /// waiting, so concurrent requests failed with a 500. SQLite has one
+    /// writer at a time anyway, so this costs no concurrency among writers;
+    /// readers outside transactions are not held up (WAL).
     pub async fn begin(&self) -> Result<DbTx, StoreError> {
         Ok(match self {
-            Db::Sqlite(pool) => DbTx::Sqlite(pool.begin().await?),
+            Db::Sqlite(pool) => DbTx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             Db::Postgres(pool) => DbTx::Postgres(pool.begin().await?),
         })
     }

@@ -16,3 +16,4 @@ mod relationships;
 mod schema;
 mod support;
 mod tenancy;
+mod transactions;

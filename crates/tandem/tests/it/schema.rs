@@ -66,14 +66,9 @@ async fn sqlite_and_postgres_migrations_build_the_same_schema() {
     postgres.remove().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sqlite_runs_in_wal_mode_with_full_sync_foreign_keys_and_a_busy_timeout() {
-    let t = TestDatabase::fresh(Backend::Sqlite).await;
-    let Db::Sqlite(pool) = &t.db else {
-        unreachable!("asked for SQLite")
-    };
-    // Ask every pragma on one connection, as a request would see it.
-    let mut conn = pool.acquire().await.expect("connection");
+/// The pragmas a connection reports: (journal_mode, synchronous,
+/// foreign_keys, busy_timeout).
+async fn pragmas(conn: &mut sqlx::SqliteConnection) -> (String, i64, i64, i64) {
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
         .fetch_one(&mut *conn)
         .await
@@ -90,11 +85,36 @@ async fn sqlite_runs_in_wal_mode_with_full_sync_foreign_keys_and_a_busy_timeout(
         .fetch_one(&mut *conn)
         .await
         .expect("busy_timeout");
-    assert_eq!(journal, "wal");
-    assert_eq!(synchronous, 2, "synchronous=FULL");
-    assert_eq!(foreign_keys, 1);
-    assert!(busy >= 1000, "busy timeout {busy} ms");
-    drop(conn);
+    (journal, synchronous, foreign_keys, busy)
+}
+
+/// Every acknowledged write must survive a crash or power loss: WAL with
+/// `synchronous=FULL` syncs the log on every commit (NORMAL would only
+/// sync at checkpoints, and a commit acknowledged just before a power cut
+/// could be lost). `synchronous` is a per-connection setting, so this asks
+/// every connection of the pool at once (held together, the pool has to
+/// open each one), as the server opens it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_sqlite_connection_runs_wal_with_full_sync_foreign_keys_and_a_busy_timeout() {
+    let t = TestDatabase::fresh(Backend::Sqlite).await;
+    let Db::Sqlite(pool) = &t.db else {
+        unreachable!("asked for SQLite")
+    };
+    let size = pool.options().get_max_connections();
+    assert!(size >= 2, "the pool holds several connections ({size})");
+    let mut held = Vec::new();
+    for _ in 0..size {
+        held.push(pool.acquire().await.expect("connection"));
+    }
+    assert_eq!(pool.size(), size, "every connection is open and held");
+    for (n, conn) in held.iter_mut().enumerate() {
+        let (journal, synchronous, foreign_keys, busy) = pragmas(conn).await;
+        assert_eq!(journal, "wal", "connection {n}: journal_mode");
+        assert_eq!(synchronous, 2, "connection {n}: synchronous=FULL (2)");
+        assert_eq!(foreign_keys, 1, "connection {n}: foreign_keys");
+        assert!(busy >= 1000, "connection {n}: busy timeout {busy} ms");
+    }
+    drop(held);
     t.remove().await;
 }
 
