@@ -56,8 +56,11 @@ function init(args)
   for i = thread_index, #USERS, threads_total do my_users[#my_users + 1] = USERS[i] end
   math.randomseed(thread_index * 7919)
   serial = 0
-  latencies, errors, statuses = {}, {}, {}
-  for _, k in ipairs(KINDS) do latencies[k] = {}; errors[k] = 0 end
+  -- Only arrays of numbers or strings go back to done(): Debian's wrk
+  -- 4.1.0 crashed in thread:get (script_copy_value) on nested tables and
+  -- on tables keyed by strings.
+  failures = {}
+  for _, k in ipairs(KINDS) do _G["latency_" .. k] = {} end
 end
 
 local function pick_kind()
@@ -116,12 +119,10 @@ end
 function response(status, headers, body)
   local elapsed = now_ms() - pending_since
   local kind = pending_kind
-  local list = latencies[kind]
+  local list = _G["latency_" .. kind]
   list[#list + 1] = elapsed
   if status < 200 or status >= 400 then
-    errors[kind] = errors[kind] + 1
-    local key = kind .. ":" .. status
-    statuses[key] = (statuses[key] or 0) + 1
+    failures[#failures + 1] = kind .. ":" .. status
   end
 end
 
@@ -144,14 +145,14 @@ function done(summary, latency, requests)
   local per_kind, all_errors, all_statuses = {}, {}, {}
   for _, k in ipairs(KINDS) do per_kind[k] = {}; all_errors[k] = 0 end
   for _, t in ipairs(threads) do
-    local l = t:get("latencies")
-    local e = t:get("errors")
-    local s = t:get("statuses")
     for _, k in ipairs(KINDS) do
-      for _, v in ipairs(l[k]) do per_kind[k][#per_kind[k] + 1] = v end
-      all_errors[k] = all_errors[k] + e[k]
+      for _, v in ipairs(t:get("latency_" .. k)) do per_kind[k][#per_kind[k] + 1] = v end
     end
-    for key, n in pairs(s) do all_statuses[key] = (all_statuses[key] or 0) + n end
+    for _, key in ipairs(t:get("failures")) do
+      all_statuses[key] = (all_statuses[key] or 0) + 1
+      local kind = key:match("^(%a+):")
+      all_errors[kind] = all_errors[kind] + 1
+    end
   end
   local reads, writes = {}, {}
   local parts = {}
