@@ -381,7 +381,9 @@ def print_table(results):
     print("|---|---|---|---|---|---|---|---|---|---|")
     for name, f in results["scenarios"].items():
         d = f["duration_s"]
-        errors = f["non_2xx_3xx"] + sum(f["socket_errors"].values())
+        # Failed answers as mix.lua counts them (non-2xx/3xx, and redirects
+        # to the sign-in page), plus wrk's socket errors.
+        errors = sum(f["errors"].values()) + sum(f["socket_errors"].values())
         s = f.get("signins")
         signins = f"{s['completed']} ({s['p50_ms']} / {s['p99_ms']}) {s['statuses']}" if s else "-"
         lb = f["uptime_before"].split("load average:")[-1].strip()

@@ -121,8 +121,13 @@ function response(status, headers, body)
   local kind = pending_kind
   local list = _G["latency_" .. kind]
   list[#list + 1] = elapsed
+  -- A lost session answers 303 to the sign-in page: a failure too, though
+  -- wrk's own count (non-2xx/3xx) would not see it.
+  local location = headers["Location"] or headers["location"] or ""
   if status < 200 or status >= 400 then
     failures[#failures + 1] = kind .. ":" .. status
+  elseif status >= 300 and location:find("^/sign%-in") then
+    failures[#failures + 1] = kind .. ":" .. status .. "-to-sign-in"
   end
 end
 
