@@ -213,15 +213,49 @@ def write_users_lua(path, users):
     path.write_text("\n".join(lines) + "\n")
 
 
-def run_wrk(args, users_lua, seconds):
-    env = dict(os.environ, LOAD_USERS=str(users_lua), LOAD_THREADS=str(args.connections))
+WRITES = ("agenda", "recap", "checkin")
+KINDS = ("home", "relationship", "suggestions", "search") + WRITES
+
+
+def summarise(values):
+    values = sorted(values)
+    if not values:
+        return {"count": 0, "p50_ms": 0, "p90_ms": 0, "p99_ms": 0, "max_ms": 0}
+    pick = (lambda p: values[max(0, -(-len(values) * p // 100) - 1)])
+    return {"count": len(values), "p50_ms": pick(50), "p90_ms": pick(90), "p99_ms": pick(99), "max_ms": values[-1]}
+
+
+def run_wrk(args, users_lua, seconds, outdir):
+    """One wrk run; figures per kind from the files mix.lua writes (one line
+    per request: kind, status, milliseconds, sent to the sign-in page)."""
+    outdir.mkdir(parents=True)
+    env = dict(os.environ, LOAD_USERS=str(users_lua), LOAD_THREADS=str(args.connections), LOAD_OUT=str(outdir))
     cmd = ["wrk", "-t", str(args.connections), "-c", str(args.connections), "-d", f"{seconds}s",
            "--timeout", "10s", "-s", str(HERE / "mix.lua"), f"http://127.0.0.1:{args.port}"]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
+    figures = None
     for line in out.splitlines():
         if line.startswith("LOADJSON "):
-            return json.loads(line[len("LOADJSON "):]), out
-    raise SystemExit("wrk printed no results:\n" + out)
+            figures = json.loads(line[len("LOADJSON "):])
+    if figures is None:
+        raise SystemExit("wrk printed no results:\n" + out)
+    latencies = {k: [] for k in KINDS}
+    failures = {}
+    for f in outdir.glob("thread-*.tsv"):
+        for line in f.read_text().splitlines():
+            kind, status, ms, to_sign_in = line.split("\t")
+            latencies[kind].append(float(ms))
+            status = int(status)
+            if status < 200 or status >= 400 or to_sign_in == "1":
+                key = f"{kind}:{status}" + (" to sign-in" if to_sign_in == "1" else "")
+                failures[key] = failures.get(key, 0) + 1
+    figures["kinds"] = {k: summarise(v) for k, v in latencies.items()}
+    figures["reads"] = summarise([x for k in KINDS if k not in WRITES for x in latencies[k]])
+    figures["writes"] = summarise([x for k in WRITES for x in latencies[k]])
+    figures["error_statuses"] = failures
+    figures["errors"] = sum(failures.values())
+    figures["timed"] = sum(len(v) for v in latencies.values())
+    return figures, out
 
 
 class SignInWave:
@@ -333,7 +367,7 @@ def main():
         write_users_lua(users_lua, users)
         if args.warmup:
             log(f"warm-up: {args.warmup} s, not recorded")
-            run_wrk(args, users_lua, args.warmup)
+            run_wrk(args, users_lua, args.warmup, workdir / "warmup")
         next_address = 1000
         for scenario in args.scenarios.split(","):
             log_offset = (workdir / "server.log").stat().st_size
@@ -344,7 +378,7 @@ def main():
                 wave.start()
                 time.sleep(1)  # let the wave reach its stride before measuring
             log(f"{scenario}: {args.duration} s, {args.connections} connections")
-            figures, raw = run_wrk(args, users_lua, args.duration)
+            figures, raw = run_wrk(args, users_lua, args.duration, workdir / scenario)
             if wave:
                 figures["signins"] = wave.finish()
                 next_address = wave.next_address
@@ -370,6 +404,7 @@ def main():
 
     print_table(results)
     if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
 
 
@@ -383,7 +418,7 @@ def print_table(results):
         d = f["duration_s"]
         # Failed answers as mix.lua counts them (non-2xx/3xx, and redirects
         # to the sign-in page), plus wrk's socket errors.
-        errors = sum(f["errors"].values()) + sum(f["socket_errors"].values())
+        errors = f["errors"] + sum(f["socket_errors"].values())
         s = f.get("signins")
         signins = f"{s['completed']} ({s['p50_ms']} / {s['p99_ms']}) {s['statuses']}" if s else "-"
         lb = f["uptime_before"].split("load average:")[-1].strip()

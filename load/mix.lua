@@ -5,8 +5,9 @@
 -- answer is read, and with a single connection per thread these strictly
 -- alternate, so the time between them is that request's latency (the same
 -- interval wrk's own latency figure measures, plus a few microseconds of
--- Lua). wrk's own histogram covers all kinds together; this script keeps
--- one list per kind so reads and writes can be told apart.
+-- Lua). wrk's own histogram covers all kinds together; this script writes
+-- every request's kind, status and latency so reads and writes can be told
+-- apart (load.py reads the files).
 --
 -- The users (session cookie, CSRF token, relationship, meeting, check-in
 -- items) come from the Lua file named by LOAD_USERS, written by load.py.
@@ -33,14 +34,11 @@ local MIX = {
 KINDS = {}
 for _, m in ipairs(MIX) do KINDS[#KINDS + 1] = m[1] end
 
--- setup() runs in the main Lua state once per thread; done() reads the
--- threads' results back through this list.
-local threads = {}
+-- setup() runs in the main Lua state once per thread.
 local thread_count = 0
 function setup(thread)
   thread_count = thread_count + 1
   thread:set("thread_index", thread_count)
-  threads[#threads + 1] = thread
 end
 
 local function urlencode(s)
@@ -56,11 +54,12 @@ function init(args)
   for i = thread_index, #USERS, threads_total do my_users[#my_users + 1] = USERS[i] end
   math.randomseed(thread_index * 7919)
   serial = 0
-  -- Only arrays of numbers or strings go back to done(): Debian's wrk
-  -- 4.1.0 crashed in thread:get (script_copy_value) on nested tables and
-  -- on tables keyed by strings.
-  failures = {}
-  for _, k in ipairs(KINDS) do _G["latency_" .. k] = {} end
+  -- Each request is written to this thread's own file (kind, status,
+  -- milliseconds, whether it was sent to the sign-in page) and load.py
+  -- computes the figures: Debian's wrk 4.1.0 crashed copying per-thread
+  -- tables back to done() (script_copy_value).
+  out = assert(io.open(os.getenv("LOAD_OUT") .. "/thread-" .. thread_index .. ".tsv", "w"))
+  out:setvbuf("full", 65536)
 end
 
 local function pick_kind()
@@ -118,64 +117,18 @@ end
 
 function response(status, headers, body)
   local elapsed = now_ms() - pending_since
-  local kind = pending_kind
-  local list = _G["latency_" .. kind]
-  list[#list + 1] = elapsed
   -- A lost session answers 303 to the sign-in page: a failure too, though
   -- wrk's own count (non-2xx/3xx) would not see it.
   local location = headers["Location"] or headers["location"] or ""
-  if status < 200 or status >= 400 then
-    failures[#failures + 1] = kind .. ":" .. status
-  elseif status >= 300 and location:find("^/sign%-in") then
-    failures[#failures + 1] = kind .. ":" .. status .. "-to-sign-in"
-  end
-end
-
-local function percentile(sorted, p)
-  if #sorted == 0 then return 0 end
-  local i = math.max(1, math.ceil(p / 100 * #sorted))
-  return sorted[i]
-end
-
-local function summarise(values)
-  table.sort(values)
-  local sum = 0
-  for _, v in ipairs(values) do sum = sum + v end
-  return string.format('{"count":%d,"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"mean_ms":%.2f}',
-    #values, percentile(values, 50), percentile(values, 90), percentile(values, 99),
-    values[#values] or 0, #values > 0 and sum / #values or 0)
+  local to_sign_in = (status >= 300 and status < 400 and location:find("^/sign%-in")) and 1 or 0
+  out:write(pending_kind, "\t", status, "\t", string.format("%.3f", elapsed), "\t", to_sign_in, "\n")
 end
 
 function done(summary, latency, requests)
-  local per_kind, all_errors, all_statuses = {}, {}, {}
-  for _, k in ipairs(KINDS) do per_kind[k] = {}; all_errors[k] = 0 end
-  for _, t in ipairs(threads) do
-    for _, k in ipairs(KINDS) do
-      for _, v in ipairs(t:get("latency_" .. k)) do per_kind[k][#per_kind[k] + 1] = v end
-    end
-    for _, key in ipairs(t:get("failures")) do
-      all_statuses[key] = (all_statuses[key] or 0) + 1
-      local kind = key:match("^(%a+):")
-      all_errors[kind] = all_errors[kind] + 1
-    end
-  end
-  local reads, writes = {}, {}
-  local parts = {}
-  for _, k in ipairs(KINDS) do
-    local group = (k == "agenda" or k == "recap" or k == "checkin") and writes or reads
-    for _, v in ipairs(per_kind[k]) do group[#group + 1] = v end
-    parts[#parts + 1] = string.format('"%s":%s', k, summarise(per_kind[k]))
-  end
-  local err_parts = {}
-  for k, n in pairs(all_errors) do err_parts[#err_parts + 1] = string.format('"%s":%d', k, n) end
-  local status_parts = {}
-  for k, n in pairs(all_statuses) do status_parts[#status_parts + 1] = string.format('"%s":%d', k, n) end
   io.write("LOADJSON ", string.format(
     '{"duration_s":%.3f,"requests":%d,"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},'
-      .. '"non_2xx_3xx":%d,"wrk_p50_ms":%.2f,"wrk_p99_ms":%.2f,"reads":%s,"writes":%s,"kinds":{%s},"errors":{%s},"error_statuses":{%s}}',
+      .. '"non_2xx_3xx":%d,"wrk_p50_ms":%.2f,"wrk_p99_ms":%.2f}',
     summary.duration / 1e6, summary.requests,
     summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout,
-    summary.errors.status, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3,
-    summarise(reads), summarise(writes), table.concat(parts, ","),
-    table.concat(err_parts, ","), table.concat(status_parts, ",")), "\n")
+    summary.errors.status, latency:percentile(50) / 1e3, latency:percentile(99) / 1e3), "\n")
 end
