@@ -31,8 +31,6 @@ local MIX = {
   { "home", 30 }, { "relationship", 20 }, { "suggestions", 15 }, { "search", 25 },
   { "agenda", 4 }, { "recap", 3 }, { "checkin", 3 },
 }
-KINDS = {}
-for _, m in ipairs(MIX) do KINDS[#KINDS + 1] = m[1] end
 
 -- setup() runs in the main Lua state once per thread.
 local thread_count = 0
