@@ -217,13 +217,21 @@ pub struct Auth {
     pub settings: AuthSettings,
 }
 
-impl Auth {
-    async fn audit(&self, event: AuditEvent) -> Result<(), StoreError> {
-        tandem_store::audit::append(&self.db, &event, self.clock.now())
-            .await
-            .map(|_| ())
-    }
+/// A fresh session for `account` and the hash of its token (what is stored).
+fn new_session(account: &Account) -> (NewSession, String) {
+    let token = new_token();
+    let hash = token_hash(&token);
+    (
+        NewSession {
+            token,
+            csrf_token: new_token(),
+            account: account.id,
+        },
+        hash,
+    )
+}
 
+impl Auth {
     /// Refuses with 429 when the address or the account has tried too
     /// often. Checked before the password is looked at.
     async fn check_rate_limits(
@@ -286,35 +294,50 @@ impl Auth {
             .verify(password, account.as_ref().map(|a| a.password_hash.as_str()))
             .await?;
         let usable = account.as_ref().filter(|a| password_ok && !a.disabled);
-        tandem_store::sessions::record_attempt(
-            &self.db,
+        // The attempt, the session and the audit entry in one commit: three
+        // separate commits per sign-in were most of what a wave of sign-ins
+        // cost other writers on SQLite (measured: docs/PERFORMANCE.md, Load).
+        let mut tx = self.db.begin().await?;
+        tandem_store::sessions::record_attempt_in(
+            &mut tx,
             &[&address_key, &account_key],
             usable.is_some(),
             now,
         )
         .await?;
         let Some(account) = usable else {
-            self.audit(AuditEvent {
+            let event = AuditEvent {
                 institution_id: account.as_ref().and_then(|a| a.institution_id),
                 actor: account.as_ref().map(|a| a.id),
                 action: "sign_in".into(),
                 resource: format!("account:{username}"),
                 outcome: "failed".into(),
                 detail: format!("from {address}"),
-            })
-            .await?;
+            };
+            tandem_store::audit::append_in(&mut tx, &event, now).await?;
+            tx.commit().await?;
             return Err(AuthError::InvalidCredentials);
         };
-        let session = self.start_session(account, now).await?;
-        self.audit(AuditEvent {
+        let (session, hash) = new_session(account);
+        tandem_store::sessions::create_in(
+            &mut tx,
+            &hash,
+            account.id,
+            &session.csrf_token,
+            account.credentials_version,
+            now,
+        )
+        .await?;
+        let event = AuditEvent {
             institution_id: account.institution_id,
             actor: Some(account.id),
             action: "sign_in".into(),
             resource: format!("account:{username}"),
             outcome: "ok".into(),
             detail: format!("from {address}"),
-        })
-        .await?;
+        };
+        tandem_store::audit::append_in(&mut tx, &event, now).await?;
+        tx.commit().await?;
         Ok(session)
     }
 
@@ -323,22 +346,17 @@ impl Auth {
         account: &Account,
         now: OffsetDateTime,
     ) -> Result<NewSession, AuthError> {
-        let token = new_token();
-        let csrf_token = new_token();
+        let (session, hash) = new_session(account);
         tandem_store::sessions::create(
             &self.db,
-            &token_hash(&token),
+            &hash,
             account.id,
-            &csrf_token,
+            &session.csrf_token,
             account.credentials_version,
             now,
         )
         .await?;
-        Ok(NewSession {
-            token,
-            csrf_token,
-            account: account.id,
-        })
+        Ok(session)
     }
 
     /// The principal behind a session token, or None when the session has

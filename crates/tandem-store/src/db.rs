@@ -107,8 +107,13 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(SQLITE_BUSY_TIMEOUT);
+            // No liveness ping before handing out a connection: the file
+            // cannot go away under an open connection, and the ping was a
+            // round trip to sqlx's worker thread on every query (measured
+            // under load: docs/PERFORMANCE.md, Load).
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await?;
             Ok(Db::Sqlite(pool))

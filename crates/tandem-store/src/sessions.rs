@@ -1,7 +1,7 @@
 //! Sign-in sessions, API tokens and sign-in attempts. Tokens are stored
 //! only as hashes: a copy of the database does not let anyone sign in.
 
-use crate::{Db, DbTime, StoreError, on_pool};
+use crate::{Db, DbTime, DbTx, StoreError, on_pool, on_tx};
 use tandem_domain::AccountId;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -26,7 +26,30 @@ pub async fn create(
     credentials_version: i64,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    on_pool!(db, pool => sqlx::query(
+    let mut tx = db.begin().await?;
+    create_in(
+        &mut tx,
+        token_hash,
+        account,
+        csrf_token,
+        credentials_version,
+        now,
+    )
+    .await?;
+    tx.commit().await
+}
+
+/// [`create`] inside a caller's transaction (sign-in writes the session,
+/// its attempt and its audit entry in one commit).
+pub async fn create_in(
+    tx: &mut DbTx,
+    token_hash: &str,
+    account: AccountId,
+    csrf_token: &str,
+    credentials_version: i64,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    on_tx!(tx, conn => sqlx::query(
         "INSERT INTO sessions (token_hash, account_id, csrf_token, credentials_version, created_at, last_seen_at) \
          VALUES ($1, $2, $3, $4, $5, $5)",
     )
@@ -35,7 +58,7 @@ pub async fn create(
     .bind(csrf_token)
     .bind(credentials_version)
     .bind(DbTime(now))
-    .execute(pool)
+    .execute(conn)
     .await
     .map(|_| ())?);
     Ok(())
@@ -195,13 +218,25 @@ pub async fn record_attempt(
     succeeded: bool,
     now: OffsetDateTime,
 ) -> Result<(), StoreError> {
+    let mut tx = db.begin().await?;
+    record_attempt_in(&mut tx, keys, succeeded, now).await?;
+    tx.commit().await
+}
+
+/// [`record_attempt`] inside a caller's transaction.
+pub async fn record_attempt_in(
+    tx: &mut DbTx,
+    keys: &[&str],
+    succeeded: bool,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
     for key in keys {
-        on_pool!(db, pool => sqlx::query("INSERT INTO sign_in_attempts (id, key, succeeded, at) VALUES ($1, $2, $3, $4)")
+        on_tx!(tx, conn => sqlx::query("INSERT INTO sign_in_attempts (id, key, succeeded, at) VALUES ($1, $2, $3, $4)")
             .bind(Uuid::new_v4())
             .bind(*key)
             .bind(succeeded)
             .bind(DbTime(now))
-            .execute(pool)
+            .execute(conn)
             .await
             .map(|_| ())?);
     }

@@ -176,12 +176,19 @@ async fn work_once(db: &Db, worker: &Worker) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Password hashes may use every core, and no more.
+/// Password hashes may use every core but one (at least one): a hash is
+/// tens of milliseconds of CPU, so a wave of sign-ins hashing on every core
+/// stalled everyone else's requests (measured: load/, docs/PERFORMANCE.md).
 fn hasher() -> anyhow::Result<PasswordHasherPool> {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
-    Ok(PasswordHasherPool::new(cores)?)
+    Ok(PasswordHasherPool::new(hashing_workers(cores))?)
+}
+
+/// The hashing threads for a machine with `cores` cores.
+fn hashing_workers(cores: usize) -> usize {
+    cores.saturating_sub(1).max(1)
 }
 
 fn app_state(settings: &Settings, db: Db) -> anyhow::Result<tandem_web::AppState> {
@@ -587,5 +594,17 @@ async fn sweep(db: &Db, now: time::OffsetDateTime) {
         ),
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "health refresh failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hashing_workers;
+
+    #[test]
+    fn hashing_leaves_a_core_for_requests_but_always_has_one_thread() {
+        assert_eq!(hashing_workers(1), 1);
+        assert_eq!(hashing_workers(2), 1);
+        assert_eq!(hashing_workers(8), 7);
     }
 }
