@@ -329,7 +329,7 @@ async fn list_people(
 
 #[utoipa::path(get, path = "/institutions/{slug}/people/{id}", tag = "directory",
     params(("slug" = String, Path, description = "The institution's slug"),
-           ("id" = String, Path, description = "The person's id")),
+           ("id" = uuid::Uuid, Path, description = "The person's id")),
     responses(
         (status = 200, description = "The person's profile", body = PersonDto),
         (status = 404, description = "No such person in this institution", body = ErrorBody)))]

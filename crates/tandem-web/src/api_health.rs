@@ -70,7 +70,7 @@ pub struct OwnHealthDto {
 }
 
 #[utoipa::path(get, path = "/relationships/{id}/health", tag = "health",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     responses(
         (status = 200, description = "The caller's own view of the relationship's health", body = OwnHealthDto),
         (status = 403, description = "The caller is not one of its two sides", body = ErrorBody),
@@ -128,7 +128,7 @@ fn checkin_dto(c: &tandem_store::health::CheckinRow) -> CheckinDto {
 }
 
 #[utoipa::path(get, path = "/relationships/{id}/checkins", tag = "health",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     responses(
         (status = 200, description = "The caller's own check-ins on it, newest first (never the other side's)", body = [CheckinDto]),
         (status = 403, description = "The caller is not one of its two sides", body = ErrorBody),
@@ -158,7 +158,7 @@ pub struct NewCheckinDto {
 }
 
 #[utoipa::path(post, path = "/relationships/{id}/checkins", tag = "health",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     request_body = NewCheckinDto,
     responses(
         (status = 201, description = "Saved; confidential to the caller", body = CheckinDto),
@@ -206,7 +206,7 @@ pub struct MyCaseDto {
 }
 
 #[utoipa::path(post, path = "/relationships/{id}/help", tag = "health",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     request_body = HelpDto,
     responses(
         (status = 201, description = "Sent to the facilitators of the mentee's unit, in confidence", body = MyCaseDto),
@@ -251,7 +251,7 @@ async fn console(State(state): State<AppState>, actor: Actor) -> Result<Json<Con
 }
 
 #[utoipa::path(get, path = "/program/health/{id}", tag = "health",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     responses(
         (status = 200, description = "The status, factor and evidence (answers; comments only where shared); audited", body = Detail),
         (status = 403, description = "Only the facilitators of the mentee's unit", body = ErrorBody),
@@ -279,7 +279,7 @@ pub struct CaseIdDto {
 }
 
 #[utoipa::path(post, path = "/program/health/{id}/cases", tag = "health",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     request_body = OpenCaseDto,
     responses(
         (status = 201, description = "The case (or the one already open)", body = CaseIdDto),
@@ -304,7 +304,7 @@ async fn open_case(
 }
 
 #[utoipa::path(get, path = "/program/cases/{id}", tag = "health",
-    params(("id" = String, Path, description = "The case's id")),
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
     responses(
         (status = 200, description = "The case, its request and private log; audited", body = CaseView),
         (status = 403, description = "Only the facilitators of the mentee's unit", body = ErrorBody),
@@ -318,7 +318,7 @@ async fn get_case(
 }
 
 #[utoipa::path(post, path = "/program/cases/{id}/entries", tag = "health",
-    params(("id" = String, Path, description = "The case's id")),
+    params(("id" = uuid::Uuid, Path, description = "The case's id")),
     request_body = CaseActionForm,
     responses(
         (status = 200, description = "Done and logged", body = CaseIdDto),
@@ -371,7 +371,7 @@ async fn set_checkin_settings(
 
 #[utoipa::path(get, path = "/program/instruments", tag = "health",
     responses(
-        (status = 200, description = "Tandem's instrument and those the program added", body = Object),
+        (status = 200, description = "Tandem's instrument and those the program added", body = [Object]),
         (status = 403, description = "Only facilitators and administrators", body = ErrorBody)))]
 async fn list_instruments(
     State(state): State<AppState>,
@@ -432,7 +432,7 @@ fn count(group: &str, c: tandem_core::privacy::Cell) -> CountDto {
 
 #[utoipa::path(get, path = "/institutions/{slug}/divisions/{id}/health", tag = "reports",
     params(("slug" = String, Path, description = "The institution's slug"),
-           ("id" = String, Path, description = "The division's id")),
+           ("id" = uuid::Uuid, Path, description = "The division's id")),
     responses(
         (status = 200, description = "How many of the division's active relationships are thriving, watched or at risk, and the factors behind them; counts under five suppressed", body = UnitHealthDto),
         (status = 403, description = "Not a unit the caller sees", body = ErrorBody),

@@ -128,7 +128,7 @@ async fn my_relationships(
 }
 
 #[utoipa::path(get, path = "/relationships/{id}", tag = "relationships",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     responses(
         (status = 200, description = "The relationship", body = RelationshipDto),
         (status = 403, description = "The caller is not one of its two sides", body = ErrorBody),
@@ -144,7 +144,7 @@ async fn get_relationship(
 }
 
 #[utoipa::path(post, path = "/relationships/{id}/complete", tag = "relationships",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     responses(
         (status = 200, description = "Proposed (or, if the other side proposed first, closed) as completed", body = RelationshipDto),
         (status = 400, description = "Not possible in its current state", body = ErrorBody),
@@ -174,7 +174,7 @@ async fn complete_relationship(
 }
 
 #[utoipa::path(post, path = "/relationships/{id}/end", tag = "relationships",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     request_body(content = EndingForm, description = "All optional; may be empty. Factors and note stay private to the caller."),
     responses(
         (status = 200, description = "Ended (or declined, if it was still proposed); the other side gets a neutral notice", body = RelationshipDto),
@@ -246,7 +246,7 @@ pub struct AgreementDto {
 }
 
 #[utoipa::path(get, path = "/relationships/{id}/agreement", tag = "relationships",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     responses(
         (status = 200, description = "Every version, newest first, with signatures and review date", body = AgreementDto),
         (status = 403, description = "The caller is not one of its two sides", body = ErrorBody),
@@ -284,7 +284,7 @@ pub struct TermsDto {
 }
 
 #[utoipa::path(post, path = "/relationships/{id}/agreement", tag = "relationships",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     request_body = TermsDto,
     responses(
         (status = 200, description = "Stored as a new version, unsigned; both sign it next", body = Object),
@@ -330,7 +330,7 @@ pub struct SignDto {
 }
 
 #[utoipa::path(post, path = "/relationships/{id}/agreement/sign", tag = "relationships",
-    params(("id" = String, Path, description = "The relationship's id")),
+    params(("id" = uuid::Uuid, Path, description = "The relationship's id")),
     request_body = SignDto,
     responses(
         (status = 200, description = "Signed; the agreement as it now stands", body = Object),

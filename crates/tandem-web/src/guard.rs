@@ -172,6 +172,18 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
         None
     };
 
+    // An API call that needs a signed-in caller and names none is
+    // unauthenticated (401, so a client knows to send a token), whatever its
+    // method: answering a tokenless write with the CSRF refusal (403) would
+    // tell it that it was forbidden instead. Nothing happens either way, and
+    // the CSRF check below still guards every write made with a session.
+    if principal.is_none()
+        && is_api(&path)
+        && matches!(access, Access::SignedIn | Access::Policy(_))
+    {
+        return AppError::Unauthenticated.into_response();
+    }
+
     // State-changing browser requests: same origin, and the CSRF token of
     // the session (or, for signing in, of the pre-session cookie).
     if !safe_method(&method) && !via_token {
@@ -206,10 +218,8 @@ pub async fn guard(State(state): State<AppState>, mut request: Request, next: Ne
             request.extensions_mut().insert(Actor(p));
         }
         (Access::Public, None) => {}
+        // (API calls without a caller were answered 401 above.)
         (Access::SignedIn | Access::Policy(_), None) => {
-            if is_api(&path) {
-                return AppError::Unauthenticated.into_response();
-            }
             let next_path = request
                 .uri()
                 .path_and_query()

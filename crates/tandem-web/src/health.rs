@@ -272,7 +272,10 @@ pub struct ConsoleRow {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Console {
     pub rows: Vec<ConsoleRow>,
-    /// How many are thriving, watched and at risk.
+    /// How many are thriving, watched and at risk, each as [status, count].
+    // Declared as lists of any value: utoipa writes a tuple with
+    // `prefixItems`, which schemathesis (the API fuzzer) rejects.
+    #[schema(value_type = Vec<Vec<Value>>)]
     pub counts: Vec<(String, usize)>,
 }
 

@@ -68,22 +68,12 @@ pub struct EndingForm {
     /// A private note only the author will ever see.
     #[serde(default)]
     pub note: String,
-    /// True (or "yes" from a page): never match the two again.
-    #[serde(default, deserialize_with = "yes_or_bool")]
+    /// True: never match the two again. Over the API it is a JSON boolean
+    /// and nothing else, as the OpenAPI document says (a page's "yes" is
+    /// read by [`EndingForm::from_form`]): text such as "true" used to be
+    /// read as false, silently.
+    #[serde(default)]
     pub keep_apart: bool,
-}
-
-fn yes_or_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        Bool(bool),
-        Text(String),
-    }
-    Ok(match Raw::deserialize(d)? {
-        Raw::Bool(b) => b,
-        Raw::Text(t) => matches!(t.as_str(), "yes" | "true" | "on"),
-    })
 }
 
 impl EndingForm {

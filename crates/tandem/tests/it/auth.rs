@@ -319,6 +319,60 @@ dual_test!(
     }
 );
 
+// Found by the API fuzzer (apifuzz/): a tokenless API write got the CSRF
+// refusal (403), which tells a client it is forbidden rather than that it
+// must authenticate. It is 401 with `WWW-Authenticate: Bearer`, like a
+// tokenless read; a write carrying a session still needs its CSRF token.
+dual_test!(
+    an_api_write_without_credentials_is_unauthenticated_not_a_forgery,
+    |t| {
+        let app = one_mentee(&t).await;
+        let anonymous = tandem_testkit::client();
+        for (method, path) in [
+            (reqwest::Method::POST, "/api/v1/me/requests"),
+            (reqwest::Method::POST, "/api/v1/program"),
+            (
+                reqwest::Method::POST,
+                "/api/v1/relationships/00000000-0000-0000-0000-000000000000/end",
+            ),
+            (reqwest::Method::GET, "/api/v1/me"),
+        ] {
+            for origin in [None, Some("https://evil.example")] {
+                let mut request = anonymous
+                    .request(method.clone(), app.url(path))
+                    .json(&serde_json::json!({}));
+                if let Some(origin) = origin {
+                    request = request.header("origin", origin);
+                }
+                let response = request.send().await.expect("request");
+                assert_eq!(response.status(), 401, "{method} {path} from {origin:?}");
+                assert_eq!(
+                    response
+                        .headers()
+                        .get("www-authenticate")
+                        .and_then(|v| v.to_str().ok()),
+                    Some("Bearer")
+                );
+                let body: serde_json::Value = response.json().await.expect("json");
+                assert_eq!(body["error"]["code"], "unauthenticated");
+            }
+        }
+        // A signed-in browser's API write without its CSRF token is still
+        // refused as a forgery.
+        let s = app.sign_in("ada@north", TEST_PASSWORD).await;
+        let forged = s
+            .client
+            .post(app.url("/api/v1/me/requests/withdraw-pending"))
+            .json(&serde_json::json!({}))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(forged.status(), 403);
+        let body: serde_json::Value = forged.json().await.expect("json");
+        assert_eq!(body["error"]["code"], "csrf_rejected");
+    }
+);
+
 dual_test!(api_tokens_are_shown_once_stored_hashed_and_revocable, |t| {
     let app = one_mentee(&t).await;
     let s = app.sign_in("ada@north", TEST_PASSWORD).await;

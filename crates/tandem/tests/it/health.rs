@@ -871,3 +871,55 @@ dual_test!(
         assert_eq!(refused.status(), 403);
     }
 );
+
+// Found by the API fuzzer (apifuzz/): serde reads a struct from a JSON
+// array too, so `[]` (which the document does not allow) opened a case. A
+// JSON body that is not an object is a 400 and nothing is done.
+dual_test!(
+    over_the_api_a_body_that_is_not_an_object_opens_no_case,
+    |t| {
+        let (north, ids) = world(&t.db).await;
+        let id = pair(&t.db, &north, ids[0], ids[1], true).await;
+        let scope = InstitutionScope::of(&north);
+        let app = t.spawn_app().await;
+        let facilitator = app
+            .sign_in("facilitator@north", tandem_testkit::TEST_PASSWORD)
+            .await;
+        let url = app.url(&format!("/api/v1/program/health/{id}/cases"));
+        for body in ["[]", "[\"a note\"]", "\"a note\"", "1", "null"] {
+            let refused = facilitator
+                .client
+                .post(&url)
+                .header("x-csrf-token", &facilitator.csrf)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(refused.status(), 400, "body {body}");
+            assert!(
+                tandem_store::health::cases(&t.db, &scope, Some(id))
+                    .await
+                    .expect("cases")
+                    .is_empty(),
+                "no case after body {body}"
+            );
+        }
+        let opened = facilitator
+            .client
+            .post(&url)
+            .header("x-csrf-token", &facilitator.csrf)
+            .json(&serde_json::json!({ "note": "first contact" }))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(opened.status(), 201);
+        assert_eq!(
+            tandem_store::health::cases(&t.db, &scope, Some(id))
+                .await
+                .expect("cases")
+                .len(),
+            1
+        );
+    }
+);

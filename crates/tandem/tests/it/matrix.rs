@@ -510,7 +510,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/program",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "400"),
             ("admin", "400"),
             ("operator", "404"),
@@ -529,7 +529,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/rounds",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "400"),
             ("operator", "404"),
             ("*", "403"),
@@ -547,7 +547,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/rounds/{id}/adjust",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "404"),
             ("operator", "404"),
             ("*", "403"),
@@ -556,7 +556,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/rounds/{id}/publish",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "404"),
             ("operator", "404"),
             ("*", "403"),
@@ -589,7 +589,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/mentors/{id}/feedback",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400 | 404"),
             ("mentor", "403"),
             ("facilitator", "403"),
@@ -600,7 +600,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/me/requests/withdraw-pending",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "200"),
             ("mentor", "403"),
             ("facilitator", "403"),
@@ -610,11 +610,11 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "POST /api/v1/proposals/{id}/accept",
-        &[("anonymous", "403"), ("*", "404")],
+        &[("anonymous", "401"), ("*", "404")],
     ),
     (
         "POST /api/v1/proposals/{id}/decline",
-        &[("anonymous", "403"), ("*", "404")],
+        &[("anonymous", "401"), ("*", "404")],
     ),
     (
         "GET /api/v1/rounds/{id}/ranking",
@@ -622,7 +622,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "POST /api/v1/rounds/{id}/ranking",
-        &[("anonymous", "403"), ("*", "404")],
+        &[("anonymous", "401"), ("*", "404")],
     ),
     (
         "GET /api/v1/me/requests",
@@ -632,7 +632,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/me/requests",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400"),
             ("mentor", "403"),
             ("facilitator", "403"),
@@ -642,14 +642,14 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     ),
     (
         "POST /api/v1/requests/{id}/accept",
-        &[("anonymous", "403"), ("*", "404")],
+        &[("anonymous", "401"), ("*", "404")],
     ),
     // Signed out, a POST fails the CSRF check first (403). The matrix's
     // form body is not JSON: refused (400) for anyone with a person.
     (
         "POST /api/v1/requests/{id}/decline",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400"),
             ("mentor", "400"),
             ("facilitator", "400"),
@@ -660,7 +660,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/requests/{id}/withdraw",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentor", "403"),
             ("facilitator", "403"),
             ("leader", "403"),
@@ -758,7 +758,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/relationships/{id}/agreement",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400 403 403 404 404 404"),
             ("mentor", "400 400 403 404 404 404"),
             ("operator", "404"),
@@ -768,7 +768,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/relationships/{id}/agreement/sign",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400 403 403 404 404 404"),
             ("mentor", "400 400 403 404 404 404"),
             ("operator", "404"),
@@ -1004,7 +1004,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/relationships/{id}/complete",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400 403 403 404 404 404"),
             ("mentor", "400 400 403 404 404 404"),
             ("operator", "404"),
@@ -1014,7 +1014,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/relationships/{id}/end",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400 403 403 404 404 404"),
             ("mentor", "400 400 403 404 404 404"),
             ("operator", "404"),
@@ -1203,7 +1203,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/relationships/{id}/checkins",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400 403 403 404 404 404"),
             ("mentor", "400 400 403 404 404 404"),
             ("operator", "404"),
@@ -1213,7 +1213,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/relationships/{id}/help",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("mentee", "400 403 403 404 404 404"),
             ("mentor", "400 400 403 404 404 404"),
             ("operator", "404"),
@@ -1241,7 +1241,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/program/health/{id}/cases",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "400 400 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
@@ -1259,7 +1259,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/program/cases/{id}/entries",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "400 400 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
@@ -1278,7 +1278,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/program/checkins",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "400"),
             ("admin", "400"),
             ("operator", "404"),
@@ -1298,7 +1298,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
     (
         "POST /api/v1/program/instruments",
         &[
-            ("anonymous", "403"),
+            ("anonymous", "401"),
             ("facilitator", "400"),
             ("admin", "400"),
             ("operator", "404"),

@@ -637,3 +637,55 @@ dual_test!(
         }
     }
 );
+
+// The OpenAPI document (which the API fuzzer, apifuzz/, holds the server
+// to) says `keep_apart` is a boolean, but the server read it leniently:
+// "true" as text ended the relationship without keeping the two apart. It
+// is a JSON boolean; anything else is a 400 and nothing ends.
+dual_test!(
+    over_the_api_ending_refuses_a_keep_apart_that_is_not_a_boolean,
+    |t| {
+        let (institution, ids) = world(&t.db).await;
+        let id = pair(&t.db, &institution, ids[0], ids[1], true).await;
+        let app = t.spawn_app().await;
+        let me = app.sign_in("mentee@north", TEST_PASSWORD).await;
+        let url = app.url(&format!("/api/v1/relationships/{id}/end"));
+        for bad in [
+            serde_json::json!("true"),
+            serde_json::json!("yes"),
+            serde_json::json!(1),
+            serde_json::json!(null),
+            serde_json::json!([true]),
+        ] {
+            let refused = me
+                .client
+                .post(&url)
+                .header("x-csrf-token", &me.csrf)
+                .json(&serde_json::json!({ "keep_apart": bad }))
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(refused.status(), 400, "keep_apart {bad}");
+            assert!(
+                matches!(
+                    state_of(&t.db, &institution, id).await,
+                    RelationshipState::Active { .. }
+                ),
+                "nothing ended for keep_apart {bad}"
+            );
+        }
+        let ended = me
+            .client
+            .post(&url)
+            .header("x-csrf-token", &me.csrf)
+            .json(&serde_json::json!({ "keep_apart": true }))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(ended.status(), 200);
+        assert!(matches!(
+            state_of(&t.db, &institution, id).await,
+            RelationshipState::Ended { .. }
+        ));
+    }
+);
