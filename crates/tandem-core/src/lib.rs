@@ -30,4 +30,20 @@ pub mod relationships;
 pub mod reports;
 pub mod roster;
 
+/// Parsers of outside input that are private to this crate, reachable for
+/// the cargo-fuzz targets in `fuzz/` (a separate workspace that sees only
+/// public items). It exists for them; nothing else should use it.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// The check every free text a person sends through the mentoring and
+    /// relationship flows passes (request messages, a private ending note).
+    pub fn clean_text(
+        raw: &str,
+        max: usize,
+        what: &str,
+    ) -> Result<String, crate::mentoring::MentoringError> {
+        crate::mentoring::requests::clean_text(raw, max, what)
+    }
+}
+
 pub use tandem_store as store;

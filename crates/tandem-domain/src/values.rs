@@ -296,7 +296,12 @@ impl Gender {
             && normalise(head) == "self described"
         {
             let words = rest.trim();
-            if words.is_empty() || words.chars().count() > 100 {
+            // Control characters are refused as in names: they would reach
+            // reports, CSV exports and pages unseen.
+            if words.is_empty()
+                || words.chars().count() > 100
+                || words.chars().any(char::is_control)
+            {
                 return Err(ValueError::new("gender", raw, Self::EXPECTED));
             }
             return Ok(Gender::SelfDescribed(words.to_string()));
@@ -357,7 +362,10 @@ impl Email {
     }
 
     pub fn parse(raw: &str) -> Result<Self, ValueError> {
-        let s = raw.trim();
+        // Validate the form that is kept: lower-casing can change a string's
+        // length and characters (`İ` becomes `i` and a combining dot), so
+        // checking before it would let a stored address break the limits.
+        let s = raw.trim().to_lowercase();
         let bad = || ValueError::new("email", raw, "expected an address like name@example.org");
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
         let ok = !local.is_empty()
@@ -370,11 +378,7 @@ impl Email {
             && !s
                 .chars()
                 .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>');
-        if ok {
-            Ok(Email(s.to_lowercase()))
-        } else {
-            Err(bad())
-        }
+        if ok { Ok(Email(s)) } else { Err(bad()) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -567,6 +571,36 @@ mod tests {
         for bad in ["", "no-at", "a@b", "a@.b.c", "a b@c.d", "@x.org"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn email_limits_hold_for_the_lower_cased_address() {
+        // 'İ' (2 bytes) lower-cases to 'i' plus a combining dot (3 bytes):
+        // 32 of them pass a 64-byte limit before lower-casing, not after.
+        let raw = format!("{}@example.org", "İ".repeat(32));
+        assert!(Email::parse(&raw).is_err(), "{raw}");
+        // Whatever is accepted is already lower-case and within the limits.
+        let ok = Email::parse(&format!("{}@Example.ORG", "İ".repeat(21))).expect("63 bytes");
+        let (local, _) = ok.as_str().split_once('@').expect("has @");
+        assert!(local.len() <= 64);
+        assert_eq!(ok.as_str(), ok.as_str().to_lowercase());
+        assert_eq!(Email::parse(ok.as_str()), Ok(ok.clone()));
+    }
+
+    #[test]
+    fn gender_self_description_refuses_control_characters() {
+        for bad in [
+            "self-described: two\u{0}spirit",
+            "self-described: two\u{7}spirit",
+            "self-described: two\nspirit",
+            "self-described: two\u{85}spirit",
+        ] {
+            assert!(Gender::parse(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            Gender::parse("self-described: two spirit"),
+            Ok(Gender::SelfDescribed("two spirit".into()))
+        );
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
         .to_str()
@@ -93,7 +93,7 @@ fn safe_method(method: &Method) -> bool {
 
 /// A request whose Origin (or, lacking it, Referer) names another site is
 /// refused before anything else.
-fn cross_site(headers: &HeaderMap) -> bool {
+pub(crate) fn cross_site(headers: &HeaderMap) -> bool {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -113,7 +113,7 @@ fn cross_site(headers: &HeaderMap) -> bool {
     }
 }
 
-fn csrf_field(body: &[u8]) -> Option<String> {
+pub(crate) fn csrf_field(body: &[u8]) -> Option<String> {
     form_urlencoded::parse(body)
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned())

@@ -31,6 +31,36 @@ pub mod pages;
 pub mod relationships;
 pub mod routes;
 
+/// Every parser of outside input in this crate, in one place, for the
+/// cargo-fuzz targets in `fuzz/` (a separate workspace that can only reach
+/// public items). It exists for them: handlers use the parsers directly,
+/// and nothing else should depend on this module.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::directory::PeopleQuery;
+    pub use crate::health::CaseActionForm;
+    pub use crate::mentoring::SuggestionQuery;
+    pub use crate::pages::fuzzing::{
+        AdjustForm, NewRoundForm, checkin_form, parse_instrument, ranking_form,
+    };
+    pub use crate::relationships::{EndingForm, parse_slot_time};
+
+    /// The CSRF field of a form body, as the guard reads it.
+    pub fn csrf_field(body: &[u8]) -> Option<String> {
+        crate::guard::csrf_field(body)
+    }
+
+    /// The bearer token of an `Authorization` header, as the guard reads it.
+    pub fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+        crate::guard::bearer(headers)
+    }
+
+    /// Whether the guard refuses these headers as a cross-site request.
+    pub fn cross_site(headers: &axum::http::HeaderMap) -> bool {
+        crate::guard::cross_site(headers)
+    }
+}
+
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;

@@ -19,6 +19,15 @@ pub(crate) use health::{case_lines, due_line};
 pub(crate) use mentoring::program_institution;
 pub(crate) use rounds::{AdjustForm, NewRoundForm, names, round_id, round_institution};
 
+/// The page forms' parsers, for [`crate::fuzzing`] only: a module of
+/// `pub use`s so that the crate's fuzzing module may re-export them
+/// without making the page modules public.
+pub(crate) mod fuzzing {
+    pub use super::checkin_settings::parse_instrument;
+    pub use super::health::checkin_form;
+    pub use super::rounds::{AdjustForm, NewRoundForm, ranking_form};
+}
+
 use askama::Template;
 use axum::Router;
 use axum::http::{StatusCode, header};
