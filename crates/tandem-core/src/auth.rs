@@ -1,16 +1,15 @@
 //! Signing in and staying signed in.
 //!
 //! Passwords are hashed with Argon2id (19 MiB, 2 passes, 1 lane: OWASP's
-//! minimum) and verified on a bounded pool of blocking threads, so a burst
-//! of sign-ins cannot starve other requests. An unknown account costs the
+//! minimum) and verified on a few threads of their own, at a lower
+//! priority in the server (see `hashing`), so a burst of sign-ins cannot
+//! starve other requests. An unknown account costs the
 //! same verification as a wrong password, and both get the same answer.
 //! Sessions live in the database (any instance can serve any request) and
 //! only their hashes are stored.
 
 use std::sync::Arc;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -19,9 +18,11 @@ use tandem_store::accounts::Account;
 use tandem_store::audit::AuditEvent;
 use tandem_store::{Db, StoreError};
 use time::{Duration, OffsetDateTime};
-use tokio::sync::Semaphore;
 
 use crate::clock::Clock;
+
+mod hashing;
+pub use hashing::{HashingPriority, PasswordHasherPool};
 
 /// Session and sign-in limits.
 #[derive(Debug, Clone, Copy)]
@@ -70,21 +71,6 @@ pub enum AuthError {
     Hashing(String),
 }
 
-/// Hashes and verifies passwords on a bounded pool of blocking threads.
-#[derive(Clone)]
-pub struct PasswordHasherPool {
-    permits: Arc<Semaphore>,
-    /// A hash verified when the account does not exist, so that path takes
-    /// as long as a wrong password.
-    dummy_hash: Arc<String>,
-}
-
-fn argon2() -> Argon2<'static> {
-    // m = 19 MiB, t = 2, p = 1: OWASP's minimum for Argon2id.
-    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
-}
-
 /// Random bytes from the operating system's generator, via a CSPRNG.
 pub fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0u8; N];
@@ -103,67 +89,6 @@ pub fn token_hash(token: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn hash_now(password: &str) -> Result<String, AuthError> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>())
-        .map_err(|e| AuthError::Hashing(e.to_string()))?;
-    argon2()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| AuthError::Hashing(e.to_string()))
-}
-
-fn verify_now(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            argon2()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-impl PasswordHasherPool {
-    /// `workers` hashes may run at once (the number of cores is right).
-    pub fn new(workers: usize) -> Result<Self, AuthError> {
-        Ok(Self {
-            permits: Arc::new(Semaphore::new(workers.max(1))),
-            dummy_hash: Arc::new(hash_now("tandem-dummy-password-for-timing")?),
-        })
-    }
-
-    pub async fn hash(&self, password: &str) -> Result<String, AuthError> {
-        check_password_rules(password)?;
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| AuthError::Hashing(e.to_string()))?;
-        let password = password.to_string();
-        tokio::task::spawn_blocking(move || hash_now(&password))
-            .await
-            .map_err(|e| AuthError::Hashing(e.to_string()))?
-    }
-
-    /// Verifies against `hash`, or against the dummy hash when there is
-    /// no account, so both take the same time.
-    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AuthError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| AuthError::Hashing(e.to_string()))?;
-        let password = password.to_string();
-        let exists = hash.is_some();
-        let hash = hash
-            .map(str::to_string)
-            .unwrap_or_else(|| self.dummy_hash.as_ref().clone());
-        let ok = tokio::task::spawn_blocking(move || verify_now(&password, &hash))
-            .await
-            .map_err(|e| AuthError::Hashing(e.to_string()))?;
-        Ok(ok && exists)
-    }
 }
 
 /// Length rules only (NIST 800-63B): at least 12 characters, at most 256.
@@ -490,17 +415,6 @@ impl Auth {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hashes_verify_and_differ_by_salt() {
-        let a = hash_now("correct horse battery").expect("hash");
-        let b = hash_now("correct horse battery").expect("hash");
-        assert_ne!(a, b, "each hash has its own salt");
-        assert!(a.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{a}");
-        assert!(verify_now("correct horse battery", &a));
-        assert!(!verify_now("correct horse batterY", &a));
-        assert!(!verify_now("anything", "not a hash"));
-    }
 
     #[test]
     fn password_rules_are_about_length() {

@@ -11,7 +11,7 @@ use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tandem_core::auth::{Auth, AuthSettings, PasswordHasherPool};
+use tandem_core::auth::{Auth, AuthSettings, HashingPriority, PasswordHasherPool};
 pub use tandem_core::clock::ManualClock;
 
 pub use tandem_store::{Backend, Db};
@@ -160,7 +160,7 @@ impl TestContext {
         let auth = Auth {
             db: self.db.clone(),
             clock: clock.clone(),
-            hasher: PasswordHasherPool::new(2).expect("hasher"),
+            hasher: PasswordHasherPool::new(2, HashingPriority::Normal).expect("hasher"),
             settings,
         };
         let app = tandem_web::router(tandem_web::AppState {
@@ -202,7 +202,7 @@ pub const TEST_PASSWORD: &str = "correct horse battery staple";
 pub async fn test_password_hash() -> String {
     static HASH: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
     HASH.get_or_init(|| async {
-        PasswordHasherPool::new(1)
+        PasswordHasherPool::new(1, HashingPriority::Normal)
             .expect("hasher")
             .hash(TEST_PASSWORD)
             .await

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use std::sync::Arc;
-use tandem_core::auth::{Auth, PasswordHasherPool};
+use tandem_core::auth::{Auth, HashingPriority, PasswordHasherPool};
 use tandem_core::clock::{Clock, SystemClock};
 use tandem_core::notify::{Mailer, NoMailer, SmtpMailer, Worker};
 use tandem_core::roster::{ImportError, Progress};
@@ -176,14 +176,18 @@ async fn work_once(db: &Db, worker: &Worker) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Password hashes may use every core but one (at least one): a hash is
-/// tens of milliseconds of CPU, so a wave of sign-ins hashing on every core
-/// stalled everyone else's requests (measured: load/, docs/PERFORMANCE.md).
+/// Password hashes may use every core but one (at least one), at the
+/// lowest priority: a hash is tens of milliseconds of CPU, so a wave of
+/// sign-ins hashing like any other work stalled everyone else's requests
+/// (measured: load/, docs/PERFORMANCE.md).
 fn hasher() -> anyhow::Result<PasswordHasherPool> {
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
-    Ok(PasswordHasherPool::new(hashing_workers(cores))?)
+    Ok(PasswordHasherPool::new(
+        hashing_workers(cores),
+        HashingPriority::Background,
+    )?)
 }
 
 /// The hashing threads for a machine with `cores` cores.

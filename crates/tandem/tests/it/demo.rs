@@ -150,7 +150,9 @@ dual_test!(the_demo_seeds_mentoring_to_explore, |t| {
     let seeded = tandem_core::demo::seed(&t.db, 2013, now, &NoProgress)
         .await
         .expect("seed");
-    let hasher = tandem_core::auth::PasswordHasherPool::new(1).expect("hasher");
+    let hasher =
+        tandem_core::auth::PasswordHasherPool::new(1, tandem_core::auth::HashingPriority::Normal)
+            .expect("hasher");
     let accounts = tandem_core::demo::seed_accounts(&t.db, &hasher, now)
         .await
         .expect("accounts");
@@ -405,7 +407,9 @@ dual_test!(the_demo_seeds_every_health_state_for_every_factor, |t| {
     tandem_core::demo::seed(&t.db, 2013, now, &NoProgress)
         .await
         .expect("seed");
-    let hasher = tandem_core::auth::PasswordHasherPool::new(1).expect("hasher");
+    let hasher =
+        tandem_core::auth::PasswordHasherPool::new(1, tandem_core::auth::HashingPriority::Normal)
+            .expect("hasher");
     tandem_core::demo::seed_accounts(&t.db, &hasher, now)
         .await
         .expect("accounts");

@@ -6,7 +6,9 @@ use tandem_testkit::dual_test;
 
 async fn seed_demo(db: &tandem_store::Db) {
     seed_demo_people(db).await;
-    let hasher = tandem_core::auth::PasswordHasherPool::new(1).expect("hasher");
+    let hasher =
+        tandem_core::auth::PasswordHasherPool::new(1, tandem_core::auth::HashingPriority::Normal)
+            .expect("hasher");
     tandem_core::demo::seed_accounts(db, &hasher, tandem_store::microsecond_now())
         .await
         .expect("demo accounts");
