@@ -17,6 +17,12 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     BadRequest(String),
+    /// Well formed, but the records' current state says no (409).
+    #[error("{0}")]
+    Conflict(String),
+    /// Not for this caller, with the reason shown (403).
+    #[error("{0}")]
+    NotAllowed(String),
     #[error("sign in first")]
     Unauthenticated,
     #[error("not allowed")]
@@ -34,6 +40,8 @@ impl AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::NotAllowed(_) => StatusCode::FORBIDDEN,
             AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -45,6 +53,8 @@ impl AppError {
         match self {
             AppError::NotFound => "not_found",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict(_) => "conflict",
+            AppError::NotAllowed(_) => "forbidden",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::CsrfRejected => "csrf_rejected",
@@ -57,7 +67,7 @@ impl AppError {
     pub fn public_message(&self) -> String {
         match self {
             AppError::NotFound => "Nothing was found at this address.".into(),
-            AppError::BadRequest(m) => m.clone(),
+            AppError::BadRequest(m) | AppError::Conflict(m) | AppError::NotAllowed(m) => m.clone(),
             AppError::Unauthenticated => "Sign in to see this.".into(),
             AppError::Forbidden => "Your roles do not allow this.".into(),
             AppError::CsrfRejected => {
@@ -104,8 +114,9 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable, machine-readable: not_found, bad_request, unauthenticated,
-    /// forbidden, csrf_rejected, too_many_requests, internal.
+    /// Stable, machine-readable: not_found, bad_request, conflict,
+    /// unauthenticated, forbidden, csrf_rejected, too_many_requests,
+    /// internal.
     pub code: String,
     pub message: String,
 }

@@ -173,8 +173,10 @@ fn api_and_document() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// answers 401 to a call without a valid token or session before any
 /// handler runs, and 403 to a session's write without its CSRF token; the
 /// policy refuses with 403 (another institution's records answer 404,
-/// which each operation with an identifier documents). Found missing by
-/// the API fuzzer (apifuzz/), which holds the API to its document.
+/// which each operation with an identifier documents); and a write may
+/// meet records that no longer allow it (409: already ended, answered,
+/// published, or changed meanwhile). Found missing by the API fuzzer
+/// (apifuzz/), which holds the API to its document.
 fn document_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     let error = |description: &str| {
@@ -201,8 +203,15 @@ fn document_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
             &mut item.options,
             &mut item.trace,
         ];
-        for operation in operations.into_iter().flatten() {
+        for (index, operation) in operations.into_iter().enumerate() {
+            let Some(operation) = operation else { continue };
             let responses = &mut operation.responses.responses;
+            // put, post, delete and patch: the writes.
+            if (1..=4).contains(&index) {
+                responses.entry("409".into()).or_insert_with(|| {
+                    error("The records as they stand do not allow this (the message says why)")
+                });
+            }
             responses
                 .entry("401".into())
                 .or_insert_with(|| error("No valid API token or session"));

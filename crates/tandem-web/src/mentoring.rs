@@ -16,6 +16,8 @@ impl From<MentoringError> for AppError {
     fn from(e: MentoringError) -> Self {
         match e {
             MentoringError::Refused(text) => AppError::BadRequest(text),
+            MentoringError::Conflict(text) => AppError::Conflict(text),
+            MentoringError::NotAllowed(text) => AppError::NotAllowed(text),
             MentoringError::NotFound => AppError::NotFound,
             MentoringError::Store(s) => s.into(),
         }

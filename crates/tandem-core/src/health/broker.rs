@@ -21,6 +21,8 @@ use crate::relationships::Mine;
 /// Longest request or log entry, in characters.
 pub const MAX_CASE_TEXT_CHARS: usize = 4_000;
 
+use crate::mentoring::requests::conflict;
+
 fn refused(text: impl Into<String>) -> MentoringError {
     MentoringError::Refused(text.into())
 }
@@ -46,7 +48,7 @@ pub async fn ask_for_help(
 ) -> Result<CaseRow, MentoringError> {
     let r = &mine.relationship;
     if !r.state.is_active() {
-        return Err(refused(
+        return Err(conflict(
             "Brokering is for relationships that are under way; an ended one needs none.",
         ));
     }
@@ -62,7 +64,7 @@ pub async fn ask_for_help(
         .iter()
         .any(|c| c.open && c.requested_by == Some(mine.side))
     {
-        return Err(refused(
+        return Err(conflict(
             "You have already asked, and the case is open: the facilitator will be in touch.",
         ));
     }
@@ -182,7 +184,7 @@ pub async fn open_case(
     now: OffsetDateTime,
 ) -> Result<CaseRow, MentoringError> {
     if !r.state.is_active() {
-        return Err(refused(
+        return Err(conflict(
             "This relationship has ended; there is nothing to broker.",
         ));
     }
@@ -265,7 +267,7 @@ pub async fn act(
         CaseAction::Reopen => ("note", "Reopened the case.".into()),
     };
     if !case.open && !matches!(action, CaseAction::Reopen) {
-        return Err(refused("This case is closed; reopen it first."));
+        return Err(conflict("This case is closed; reopen it first."));
     }
     // Effects outside the log first, each refusing with a reason.
     match &action {
@@ -380,7 +382,7 @@ pub async fn propose_secondary(
     tandem_store::mentoring::insert_mentorship(&mut tx, &scope, &proposal, None)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => refused(format!(
+            StoreError::Conflict(_) => conflict(format!(
                 "{} and {} are already paired or proposed.",
                 mentee.display_name(),
                 candidate.display_name()

@@ -99,7 +99,7 @@ pub async fn submit(
     now: OffsetDateTime,
 ) -> Result<CheckinRow, MentoringError> {
     if !mine.relationship.state.is_active() {
-        return Err(MentoringError::Refused(
+        return Err(MentoringError::Conflict(
             "Check-ins are for relationships that are under way.".into(),
         ));
     }

@@ -141,7 +141,7 @@ pub async fn add_instrument(
     store::add_instrument(db, scope, &definition.code, &json, now)
         .await
         .map_err(|e| match e {
-            StoreError::Conflict(_) => MentoringError::Refused(format!(
+            StoreError::Conflict(_) => MentoringError::Conflict(format!(
                 "code: this program already has an instrument {:?}",
                 definition.code
             )),

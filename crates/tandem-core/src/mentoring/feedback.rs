@@ -80,7 +80,7 @@ pub async fn give(
         }
     }
     if !store::was_paired(db, &scope, mentee, mentor).await? {
-        return Err(MentoringError::Refused(
+        return Err(MentoringError::NotAllowed(
             "Only this mentor's own mentees can give feedback about them.".into(),
         ));
     }

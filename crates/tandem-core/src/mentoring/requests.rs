@@ -23,9 +23,19 @@ pub const MAX_REASON_CHARS: usize = 1_000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MentoringError {
-    /// The request breaks a rule; the text says which, for the person.
+    /// The request itself is wrong (a missing or malformed field); the
+    /// text says what, for the person.
     #[error("{0}")]
     Refused(String),
+    /// The request is well formed but the records say no as they stand
+    /// now: the relationship has ended, the request was answered, the
+    /// round is published, someone changed it meanwhile. Answered 409.
+    #[error("{0}")]
+    Conflict(String),
+    /// Only certain people may do this, and the caller is not one of them
+    /// (the text says who may). Answered 403.
+    #[error("{0}")]
+    NotAllowed(String),
     /// No such object for this person (or not theirs).
     #[error("not found")]
     NotFound,
@@ -35,6 +45,11 @@ pub enum MentoringError {
 
 fn refused(text: impl Into<String>) -> MentoringError {
     MentoringError::Refused(text.into())
+}
+
+/// A refusal because of the records' current state (409).
+pub(crate) fn conflict(text: impl Into<String>) -> MentoringError {
+    MentoringError::Conflict(text.into())
 }
 
 pub(crate) fn clean_text(raw: &str, max: usize, what: &str) -> Result<String, MentoringError> {
@@ -71,20 +86,20 @@ pub async fn send(
         return Err(MentoringError::NotFound);
     };
     if !pool.is_mentor(mentor) {
-        return Err(refused(format!(
+        return Err(conflict(format!(
             "{} is not taking mentees at the moment.",
             mentor_p.display_name()
         )));
     }
     if pool.paired(mentee, mentor) {
-        return Err(refused(format!(
+        return Err(conflict(format!(
             "{} is already your mentor.",
             mentor_p.display_name()
         )));
     }
     let reasons = pool.exclusions(mentee_p, mentor_p);
     if let Some(first) = reasons.first() {
-        return Err(refused(format!(
+        return Err(conflict(format!(
             "You cannot ask {}: {}.",
             mentor_p.display_name(),
             first.explain()
@@ -96,13 +111,13 @@ pub async fn send(
         .filter(|r| r.status == RequestStatus::Pending)
         .collect::<Vec<_>>();
     if pending.iter().any(|r| r.mentor_id == mentor) {
-        return Err(refused(format!(
+        return Err(conflict(format!(
             "You already asked {}; the request is waiting for an answer.",
             mentor_p.display_name()
         )));
     }
     if pending.len() >= MAX_PENDING_REQUESTS {
-        return Err(refused(format!(
+        return Err(conflict(format!(
             "You have {MAX_PENDING_REQUESTS} requests waiting: withdraw one or wait for an answer first."
         )));
     }
@@ -126,7 +141,7 @@ pub async fn send(
     )
     .await
     .map_err(|e| match e {
-        StoreError::Conflict(_) => refused(format!(
+        StoreError::Conflict(_) => conflict(format!(
             "You already asked {}; the request is waiting for an answer.",
             mentor_p.display_name()
         )),
@@ -196,7 +211,7 @@ pub async fn answer(
         return Err(MentoringError::NotFound);
     }
     if found.status != RequestStatus::Pending {
-        return Err(refused(format!(
+        return Err(conflict(format!(
             "This request is no longer waiting: {}.",
             found.status.label().to_lowercase()
         )));
@@ -220,13 +235,13 @@ pub async fn answer(
         let load = store::mentor_load_in(&mut tx, &scope, mentor).await?;
         let capacity = store::capacity_in(&mut tx, &scope, mentor).await?;
         if load >= capacity {
-            return Err(refused(
+            return Err(conflict(
                 "You have no free place. Raise how many mentees you take on your profile first.",
             ));
         }
     }
     if !store::settle_request(&mut tx, &scope, request, status, reason.as_deref(), now).await? {
-        return Err(refused("This request is no longer waiting for an answer."));
+        return Err(conflict("This request is no longer waiting for an answer."));
     }
     let body = if status == RequestStatus::Accepted {
         let existing = store::mentee_load_in(&mut tx, &scope, found.mentee_id).await?;
@@ -293,7 +308,7 @@ pub async fn withdraw(
     )
     .await?
     {
-        return Err(refused("This request is no longer waiting for an answer."));
+        return Err(conflict("This request is no longer waiting for an answer."));
     }
     tx.commit().await?;
     Ok(())

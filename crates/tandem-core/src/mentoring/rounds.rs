@@ -722,7 +722,7 @@ pub async fn adjust(
         .await?
         .ok_or(MentoringError::NotFound)?;
     if round.status != "draft" {
-        return Err(MentoringError::Refused(
+        return Err(MentoringError::Conflict(
             "This round is published; start a new round to change it.".into(),
         ));
     }
@@ -752,7 +752,7 @@ pub async fn adjust(
     let inputs = serde_json::to_string(&round.inputs).map_err(corrupt)?;
     let result = serde_json::to_string(&round.result).map_err(corrupt)?;
     if !tandem_store::rounds::update_draft(db, &scope, id, &inputs, &result, now).await? {
-        return Err(MentoringError::Refused(
+        return Err(MentoringError::Conflict(
             "This round was published meanwhile.".into(),
         ));
     }
@@ -779,7 +779,7 @@ pub async fn publish(
     let name = |id: &PersonId| people.get(id).cloned().unwrap_or_default();
     let mut tx = db.begin().await?;
     if !tandem_store::rounds::mark_published(&mut tx, &scope, id, now).await? {
-        return Err(MentoringError::Refused(
+        return Err(MentoringError::Conflict(
             "This round is already published.".into(),
         ));
     }
@@ -797,7 +797,7 @@ pub async fn publish(
         tandem_store::rounds::insert_proposal(&mut tx, &scope, &proposal, id)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => MentoringError::Refused(format!(
+                StoreError::Conflict(_) => MentoringError::Conflict(format!(
                     "{} and {} are already paired; re-run the round first.",
                     name(&pair.mentee),
                     name(&pair.mentor)
@@ -891,6 +891,7 @@ pub async fn ranking_sheet(
         return Err(MentoringError::NotFound);
     }
     if round.status != "draft" || round.inputs.method != Method::Stable {
+        // A read: the sheet is refused as before (400), not as a conflict.
         return Err(MentoringError::Refused(
             "This round does not take rankings.".into(),
         ));
@@ -966,7 +967,7 @@ pub async fn submit_ranking(
     }
     let json = serde_json::to_string(ranked).map_err(corrupt)?;
     if !tandem_store::rounds::save_ranking(db, &scope, round_id, person, &json, now).await? {
-        return Err(MentoringError::Refused(
+        return Err(MentoringError::Conflict(
             "This round no longer takes rankings.".into(),
         ));
     }

@@ -124,7 +124,7 @@ fn active(mine: &Mine) -> Result<(), MentoringError> {
     if mine.relationship.state.is_active() {
         Ok(())
     } else {
-        Err(MentoringError::Refused(
+        Err(MentoringError::Conflict(
             "The agreement can change only while the relationship is active.".into(),
         ))
     }
@@ -211,7 +211,7 @@ pub async fn sign(
     let mine = mine(db, &scope, id, person).await?;
     active(&mine)?;
     if !store::sign(db, &scope, id, version, mine.side, now).await? {
-        return Err(MentoringError::Refused(
+        return Err(MentoringError::Conflict(
             "That is no longer the newest version of the agreement. Read the newest and sign it."
                 .into(),
         ));

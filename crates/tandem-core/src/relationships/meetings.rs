@@ -19,6 +19,8 @@ use time::{Date, Duration, OffsetDateTime, Time};
 use super::Mine;
 use crate::mentoring::MentoringError;
 
+use crate::mentoring::requests::conflict;
+
 fn refused(text: impl Into<String>) -> MentoringError {
     MentoringError::Refused(text.into())
 }
@@ -58,7 +60,7 @@ fn must_be_active(mine: &Mine) -> Result<(), MentoringError> {
     if mine.relationship.state.is_active() {
         Ok(())
     } else {
-        Err(refused(
+        Err(conflict(
             "Meetings can change only while the relationship is active.",
         ))
     }
@@ -222,7 +224,7 @@ pub async fn update(
     match change {
         Change::Reschedule(slot) => {
             if m.status != MeetingStatus::Scheduled {
-                return Err(refused("Only a scheduled meeting can be moved."));
+                return Err(conflict("Only a scheduled meeting can be moved."));
             }
             let slot = check_slot(&slot, now)?;
             m.starts_at = slot.starts_at;
@@ -233,7 +235,7 @@ pub async fn update(
         }
         Change::Cancel => {
             if m.status != MeetingStatus::Scheduled {
-                return Err(refused("Only a scheduled meeting can be cancelled."));
+                return Err(conflict("Only a scheduled meeting can be cancelled."));
             }
             m.status = MeetingStatus::Cancelled;
             m.sequence += 1;
@@ -270,7 +272,7 @@ pub async fn update(
                 return Err(refused("recap: write what you agreed before saving."));
             }
             if m.status == MeetingStatus::Cancelled {
-                return Err(refused("This meeting was cancelled."));
+                return Err(conflict("This meeting was cancelled."));
             }
             m.recap = recap;
             m.recap_written_at = Some(now);
@@ -282,7 +284,7 @@ pub async fn update(
                 return Err(refused("The mentor confirms the mentee's recap."));
             }
             if m.recap_written_at.is_none() {
-                return Err(refused("There is no recap to confirm yet."));
+                return Err(conflict("There is no recap to confirm yet."));
             }
             m.recap_confirmed_at = Some(now);
             m.status = MeetingStatus::Held;

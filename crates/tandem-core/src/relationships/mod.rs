@@ -13,7 +13,7 @@ pub mod meetings;
 pub mod plan;
 pub mod reminders;
 
-use tandem_domain::relationship::{Action, apply};
+use tandem_domain::relationship::{Action, TransitionError, apply};
 use tandem_domain::{
     FailureFactor, Institution, MentorshipId, PersonId, Relationship, RelationshipState, Side,
 };
@@ -75,8 +75,19 @@ pub async fn all_mine(
         .collect())
 }
 
+/// The state machine's refusal: not a party is a matter of who (403); the
+/// rest are about the relationship's state now (409).
+fn transition_refused(e: TransitionError) -> MentoringError {
+    match e {
+        TransitionError::NotAParty => MentoringError::NotAllowed(format!("{e}.")),
+        TransitionError::Ended | TransitionError::NotNow(_) => {
+            MentoringError::Conflict(format!("{e}."))
+        }
+    }
+}
+
 fn changed_meanwhile() -> MentoringError {
-    MentoringError::Refused(
+    MentoringError::Conflict(
         "Someone changed this relationship while you were looking at it. Reload the page and \
          try again."
             .into(),
@@ -113,8 +124,7 @@ pub async fn act(
     if action == Action::End {
         return Err(MentoringError::Refused("Ending has its own form.".into()));
     }
-    let to = apply(relationship.state, side.party(), action)
-        .map_err(|e| MentoringError::Refused(format!("{e}.")))?;
+    let to = apply(relationship.state, side.party(), action).map_err(transition_refused)?;
     let other = relationship.person(side.other());
     let me = name_of(db, &scope, person).await?;
     let mut tx = db.begin().await?;
@@ -192,8 +202,7 @@ pub async fn end(
     } else {
         Action::End
     };
-    let to = apply(relationship.state, side.party(), action)
-        .map_err(|e| MentoringError::Refused(format!("{e}.")))?;
+    let to = apply(relationship.state, side.party(), action).map_err(transition_refused)?;
     let other = relationship.person(side.other());
     let mentee = relationship.mentee_id;
     let me = name_of(db, &scope, person).await?;
@@ -272,7 +281,7 @@ pub async fn end_by_program(
         tandem_domain::relationship::Party::Program,
         Action::End,
     )
-    .map_err(|e| MentoringError::Refused(format!("{e}.")))?;
+    .map_err(transition_refused)?;
     let names = [
         name_of(db, &scope, relationship.mentee_id).await?,
         name_of(db, &scope, relationship.mentor_id).await?,

@@ -20,6 +20,8 @@ use uuid::Uuid;
 use super::Mine;
 use crate::mentoring::MentoringError;
 
+use crate::mentoring::requests::conflict;
+
 fn refused(text: impl Into<String>) -> MentoringError {
     MentoringError::Refused(text.into())
 }
@@ -37,7 +39,7 @@ fn active(mine: &Mine) -> Result<(), MentoringError> {
     if mine.relationship.state.is_active() {
         Ok(())
     } else {
-        Err(refused(
+        Err(conflict(
             "The plan and reviews change only while the relationship is active.",
         ))
     }
@@ -233,7 +235,7 @@ pub async fn close_review(
         Side::Mentee => ReviewStatus::Withdrawn,
     };
     if !store::set_review_status(db, &scope, found.id, status, now).await? {
-        return Err(refused("This review is no longer open."));
+        return Err(conflict("This review is no longer open."));
     }
     if status == ReviewStatus::Done {
         let me = super::name_of(db, &scope, mine.relationship.mentor_id).await?;

@@ -461,6 +461,7 @@ pub(crate) fn error_page(error: AppError) -> Response {
         title: match status {
             StatusCode::NOT_FOUND => "Not found".into(),
             StatusCode::BAD_REQUEST => "That request could not be understood".into(),
+            StatusCode::CONFLICT => "That cannot be done as things stand".into(),
             StatusCode::FORBIDDEN => "Not allowed".into(),
             StatusCode::TOO_MANY_REQUESTS => "Too many attempts".into(),
             StatusCode::UNAUTHORIZED => "Sign in first".into(),

@@ -223,7 +223,7 @@ dual_test!(
             now,
         )
         .await;
-        assert!(matches!(twice, Err(MentoringError::Refused(_))));
+        assert!(matches!(twice, Err(MentoringError::Conflict(_))));
         let told = notices(&t.db, &north, facilitator).await;
         assert!(
             told.iter()
@@ -790,7 +790,7 @@ dual_test!(
         let again = post(&facilitator, "/api/v1/program/instruments", licensed)
             .await
             .expect("post");
-        assert_eq!(again.status(), 400, "a code is used once");
+        assert_eq!(again.status(), 409, "a code is used once");
         let listed: serde_json::Value = facilitator
             .get("/api/v1/program/instruments")
             .await

@@ -244,12 +244,13 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
             ("*", "404"),
         ],
     ),
-    // None of the people asked offers places: refused with a reason (400).
+    // None of the people asked offers places: refused with a reason, as
+    // things stand (409).
     (
         "POST /mentors/{id}/request",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 | 404"),
+            ("mentee", "409 | 404"),
             ("mentor", "403"),
             ("facilitator", "403"),
             ("leader", "403"),
@@ -688,7 +689,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         &[
             ("anonymous", "403"),
             ("mentee", "303 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -708,7 +709,7 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         &[
             ("anonymous", "403"),
             ("mentee", "303 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -776,7 +777,9 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     // Meetings and action items: by then the mentee has ended their own
-    // relationship, so both sides may read and neither may change them.
+    // relationship, so both sides may read and neither may change them:
+    // a form that is wrong in itself is refused as such (400), a complete
+    // one because the relationship has ended (409).
     (
         "POST /relationships/{id}/meetings",
         &[
@@ -811,8 +814,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /meetings/{id}/cancel",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -821,8 +824,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /meetings/{id}/agenda",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -831,8 +834,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /meetings/{id}/notes",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -841,8 +844,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /meetings/{id}/recap",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -851,8 +854,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /meetings/{id}/confirm",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -881,8 +884,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /actions/{id}/done",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -1005,8 +1008,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /api/v1/relationships/{id}/complete",
         &[
             ("anonymous", "401"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -1093,8 +1096,8 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         "POST /relationships/{id}/help",
         &[
             ("anonymous", "403"),
-            ("mentee", "400 403 403 404 404 404"),
-            ("mentor", "400 400 403 404 404 404"),
+            ("mentee", "409 403 403 404 404 404"),
+            ("mentor", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],
@@ -1121,12 +1124,12 @@ const EXPECTED: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     // By then the mentee has ended the own pair, and the paired one ended
-    // too: there is nothing left to broker (400).
+    // too: there is nothing left to broker (409).
     (
         "POST /program/health/{id}/cases",
         &[
             ("anonymous", "403"),
-            ("facilitator", "400 400 403 404 404 404"),
+            ("facilitator", "409 409 403 404 404 404"),
             ("operator", "404"),
             ("*", "403 | 404"),
         ],

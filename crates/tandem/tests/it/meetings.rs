@@ -155,7 +155,7 @@ dual_test!(
         );
         assert_eq!(
             mentor.post(&format!("{first}/confirm"), &[]).await.status(),
-            400,
+            409,
             "nothing to confirm yet"
         );
         me.post(&format!("{first}/recap"), &[("recap", RECAP)])

@@ -75,9 +75,15 @@ async fn world(db: &Db) -> (Institution, Vec<PersonId>) {
     (institution, ids)
 }
 
+/// The text of a refusal of any kind: a bad request (400), the records'
+/// state (409) or the wrong caller (403).
 fn refused(result: Result<impl std::fmt::Debug, MentoringError>) -> String {
     match result {
-        Err(MentoringError::Refused(text)) => text,
+        Err(
+            MentoringError::Refused(text)
+            | MentoringError::Conflict(text)
+            | MentoringError::NotAllowed(text),
+        ) => text,
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
@@ -371,9 +377,9 @@ dual_test!(
         assert!(page.contains(&format!("/requests/{id}/accept")));
         let accepted = mentor.post(&format!("/requests/{id}/accept"), &[]).await;
         assert_eq!(accepted.status(), 303);
-        // Answering twice is refused with a reason.
+        // Answering twice is refused with a reason: it was answered (409).
         let again = mentor.post(&format!("/requests/{id}/accept"), &[]).await;
-        assert_eq!(again.status(), 400);
+        assert_eq!(again.status(), 409);
 
         let page = mentee.get("/requests").await.text().await.expect("page");
         assert!(page.contains("accepted your request"), "{page}");
@@ -592,7 +598,7 @@ dual_test!(
         );
         assert_eq!(
             f.post(&format!("{location}/publish"), &[]).await.status(),
-            400
+            409
         );
         let mentee_session = app
             .sign_in("mentee@north", tandem_testkit::TEST_PASSWORD)

@@ -163,7 +163,7 @@ dual_test!(a_proposal_starts_only_once_both_sides_accept, |t| {
     // Accepting again is refused with the reason, not silently repeated.
     assert!(matches!(
         relationships::act(&t.db, &north, id, mentee, Action::Accept, T0).await,
-        Err(MentoringError::Refused(_))
+        Err(MentoringError::Conflict(_))
     ));
     // Completing needs both sides.
     relationships::act(&t.db, &north, id, mentor, Action::Complete, T0)
@@ -196,7 +196,7 @@ dual_test!(two_sides_ending_at_once_cannot_both_win, |t| {
     );
     let loser = if a.is_ok() { b } else { a };
     assert!(
-        matches!(loser, Err(MentoringError::Refused(_))),
+        matches!(loser, Err(MentoringError::Conflict(_))),
         "{loser:?}"
     );
     let RelationshipState::Ended { ending } = state_of(&t.db, &north, id).await else {
@@ -340,7 +340,7 @@ dual_test!(
 
         // Ending twice is refused with the reason.
         let again = me.post(&format!("/relationships/{id}/end"), &[]).await;
-        assert_eq!(again.status(), 400);
+        assert_eq!(again.status(), 409);
     }
 );
 
@@ -467,7 +467,7 @@ dual_test!(
         let changed = mentor.post(&path, &terms(GOALS, "monthly")).await;
         assert_eq!(changed.status(), 303);
         let stale = me.post(&format!("{path}/sign"), &[("version", "1")]).await;
-        assert_eq!(stale.status(), 400, "signing what was replaced is refused");
+        assert_eq!(stale.status(), 409, "signing what was replaced is refused");
         me.post(&format!("{path}/sign"), &[("version", "2")]).await;
         let history = tandem_core::relationships::agreement::history(&t.db, &scope, id)
             .await
@@ -511,7 +511,7 @@ dual_test!(
         // Once it has ended, the agreement is read-only.
         me.post(&format!("/relationships/{id}/end"), &[]).await;
         let late = me.post(&path, &terms(GOALS, "monthly")).await;
-        assert_eq!(late.status(), 400);
+        assert_eq!(late.status(), 409);
         assert_eq!(location(&late), "");
     }
 );
