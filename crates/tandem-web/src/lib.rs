@@ -193,21 +193,21 @@ fn document_common_responses(openapi: &mut utoipa::openapi::OpenApi) {
         )
     };
     for item in openapi.paths.paths.values_mut() {
+        // Each operation, and whether it writes (409 is a write's answer).
         let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-            &mut item.head,
-            &mut item.options,
-            &mut item.trace,
+            (&mut item.get, false),
+            (&mut item.put, true),
+            (&mut item.post, true),
+            (&mut item.delete, true),
+            (&mut item.patch, true),
+            (&mut item.head, false),
+            (&mut item.options, false),
+            (&mut item.trace, false),
         ];
-        for (index, operation) in operations.into_iter().enumerate() {
+        for (operation, writes) in operations {
             let Some(operation) = operation else { continue };
             let responses = &mut operation.responses.responses;
-            // put, post, delete and patch: the writes.
-            if (1..=4).contains(&index) {
+            if writes {
                 responses.entry("409".into()).or_insert_with(|| {
                     error("The records as they stand do not allow this (the message says why)")
                 });

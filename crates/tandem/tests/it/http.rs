@@ -292,14 +292,18 @@ dual_test!(the_directory_pages_filter_and_page, |t| {
     assert_eq!(css.status(), 200);
 });
 
-dual_test!(the_openapi_document_covers_every_api_route, |t| {
-    let app = t.spawn_app().await;
-    let doc: Value = app
-        .get("/api/openapi.json")
+/// The OpenAPI document the app serves, parsed.
+async fn openapi_document(app: &tandem_testkit::TestApp) -> Value {
+    app.get("/api/openapi.json")
         .await
         .json()
         .await
-        .expect("json");
+        .expect("json")
+}
+
+dual_test!(the_openapi_document_covers_every_api_route, |t| {
+    let app = t.spawn_app().await;
+    let doc = openapi_document(&app).await;
     assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
     let paths: Vec<&str> = doc["paths"]
         .as_object()
@@ -328,12 +332,7 @@ dual_test!(the_openapi_document_covers_every_api_route, |t| {
 // any string.
 dual_test!(the_openapi_document_says_what_the_server_answers, |t| {
     let app = t.spawn_app().await;
-    let doc: Value = app
-        .get("/api/openapi.json")
-        .await
-        .json()
-        .await
-        .expect("json");
+    let doc = openapi_document(&app).await;
     let mut operations = 0;
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("path item") {
